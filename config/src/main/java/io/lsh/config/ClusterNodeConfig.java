@@ -1,0 +1,56 @@
+package io.lsh.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.List;
+
+/**
+ * Builds the Pekko configuration of one LSH node (coordinator or worker): cluster provider over Artery TCP, bound to
+ * the given address, SLF4J logging, Split Brain Resolver, and the protocol's CBOR bindings (from the protocol
+ * module's {@code reference.conf}).
+ */
+public final class ClusterNodeConfig {
+
+    /** The actor-system name shared by every node of an LSH cluster. */
+    public static final String SYSTEM_NAME = "lsh";
+
+    private ClusterNodeConfig() {
+    }
+
+    /**
+     * @param host      address to bind and advertise (127.0.0.1 unless configured)
+     * @param port      port to bind (0 = any free port; only for nodes that are not seed nodes)
+     * @param seedNodes {@code host:port} of the seed nodes (the coordinator's address)
+     * @param role      cluster role of the node ({@code coordinator} or {@code worker})
+     */
+    public static Config node(String host, int port, List<String> seedNodes, String role) {
+        List<String> seeds = seedNodes.stream().map(s -> "pekko://" + SYSTEM_NAME + "@" + s).toList();
+        Config node = ConfigFactory.parseString("""
+                pekko {
+                  loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+                  logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+                  loglevel = "DEBUG"
+                  stdout-loglevel = "OFF"
+                  log-dead-letters-during-shutdown = off
+                  actor.provider = "cluster"
+                  remote.artery {
+                    transport = tcp
+                  }
+                  cluster {
+                    downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                    split-brain-resolver.active-strategy = "keep-majority"
+                    jmx.multi-mbeans-in-same-jvm = on
+                    log-info = off
+                  }
+                  coordinated-shutdown.exit-jvm = off
+                  coordinated-shutdown.run-by-jvm-shutdown-hook = off
+                }
+                """)
+                .withValue("pekko.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(host))
+                .withValue("pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(port))
+                .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+                .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(List.of(role)));
+        return node.withFallback(ConfigFactory.load());
+    }
+}

@@ -1,0 +1,334 @@
+package io.lsh.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a study's settings: command-line overrides, then the study file, then {@code reference.conf}; validates
+ * every key up front so that a bad value is reported before any work starts, with the key (and file) named.
+ */
+public final class StudySettingsLoader {
+
+    /** Names allowed under {@code lsh.space}: the pruning controls of method.md section 3. */
+    public static final List<String> SPACE_NAMES = List.of("init", "death", "growth", "redistribution", "death-rate");
+
+    private static final Set<String> OBJECTIVES = Set.of("ls_distance", "val_ppl");
+    private static final Set<String> OPTIMIZERS = Set.of("random");
+    private static final Set<String> MODEL_TYPES = Set.of("lstm");
+
+    private StudySettingsLoader() {
+    }
+
+    /**
+     * Loads and validates the settings.
+     *
+     * @param studyFile a HOCON study file, or empty for the built-in default
+     * @param overrides dotted keys under {@code lsh} (e.g. {@code study.seed}) set from the command line
+     * @throws SettingsException naming the file and key on any problem
+     */
+    public static StudySettings load(Optional<Path> studyFile, Map<String, Object> overrides) {
+        Config reference = ConfigFactory.defaultReference(StudySettingsLoader.class.getClassLoader());
+        Config file = ConfigFactory.empty();
+        String source = "built-in defaults";
+        if (studyFile.isPresent()) {
+            Path path = studyFile.get();
+            source = path.toString();
+            if (!Files.isRegularFile(path)) {
+                throw new SettingsException("config file " + path + " does not exist or is not a file");
+            }
+            if (!Files.isReadable(path)) {
+                throw new SettingsException("config file " + path + " is not readable");
+            }
+            try {
+                file = ConfigFactory.parseFile(path.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new SettingsException("config file " + path + " is not valid HOCON: " + oneLine(e));
+            }
+        }
+        Config cli = ConfigFactory.empty();
+        for (Map.Entry<String, Object> o : overrides.entrySet()) {
+            cli = cli.withValue("lsh." + o.getKey(), com.typesafe.config.ConfigValueFactory.fromAnyRef(o.getValue()));
+        }
+        Config merged;
+        try {
+            // The study file may replace the whole space: a space given in the file is not merged with the default.
+            Config withoutDefaultSpace = file.hasPath("lsh.space") ? reference.withoutPath("lsh.space") : reference;
+            merged = cli.withFallback(file).withFallback(withoutDefaultSpace)
+                    .withFallback(ConfigFactory.systemProperties().withOnlyPath("lsh"))
+                    .resolve();
+        } catch (ConfigException e) {
+            throw new SettingsException(source + ": " + oneLine(e));
+        }
+        rejectUnknownKeys(reference.getConfig("lsh"), merged.getConfig("lsh"), "lsh", source);
+        return new Reader(merged.getConfig("lsh"), source).read();
+    }
+
+    private static void rejectUnknownKeys(Config reference, Config actual, String prefix, String source) {
+        for (Map.Entry<String, ConfigValue> e : actual.root().entrySet()) {
+            String key = e.getKey();
+            String full = prefix + "." + key;
+            if (full.equals("lsh.space")) {
+                continue;
+            }
+            if (!reference.hasPathOrNull(quote(key))) {
+                throw new SettingsException(source + ": unknown key " + full);
+            }
+            if (e.getValue().valueType() == ConfigValueType.OBJECT
+                    && reference.getValue(quote(key)).valueType() == ConfigValueType.OBJECT) {
+                rejectUnknownKeys(reference.getConfig(quote(key)), actual.getConfig(quote(key)), full, source);
+            }
+        }
+    }
+
+    private static String quote(String key) {
+        return com.typesafe.config.ConfigUtil.joinPath(key);
+    }
+
+    private static String oneLine(ConfigException e) {
+        return e.getMessage().replaceAll("\\s+", " ").trim();
+    }
+
+    /** Reads typed values, turning every problem into a {@link SettingsException} naming the key. */
+    private static final class Reader {
+        private final Config lsh;
+        private final String source;
+
+        Reader(Config lsh, String source) {
+            this.lsh = lsh;
+            this.source = source;
+        }
+
+        StudySettings read() {
+            var study = new StudySettings.Study(
+                    nonBlank("study.name"), getLong("study.seed"), Path.of(nonBlank("study.out")),
+                    oneOf("study.objective", OBJECTIVES));
+            var corpus = new StudySettings.Corpus(Path.of(nonBlank("corpus.dir")), atLeast("corpus.max-vocab", 0));
+            var model = new StudySettings.Model(
+                    oneOf("model.type", MODEL_TYPES), atLeast("model.embedding-size", 1), hiddenSizes(),
+                    fraction("model.dropout"), getBoolean("model.tied-weights"));
+            if (model.tiedWeights() && model.embeddingSize() != model.hiddenSizes().get(model.hiddenSizes().size() - 1)) {
+                throw error("model.tied-weights", "needs model.embedding-size == the last of model.hidden-sizes");
+            }
+            var training = new StudySettings.Training(
+                    atLeast("training.batch-size", 1), atLeast("training.bptt", 1), positive("training.learning-rate"),
+                    nonNegative("training.clip-norm"), nonNegative("training.weight-decay"),
+                    atLeast("training.max-windows-per-epoch", 0), atLeast("training.eval-batch-size", 1));
+            var pruning = new StudySettings.Pruning(fraction("pruning.sparsity"), fraction("pruning.death-rate-floor"),
+                    nonBlank("pruning.init"), nonBlank("pruning.death"), nonBlank("pruning.growth"),
+                    nonBlank("pruning.redistribution"), openFraction("pruning.death-rate"));
+            var search = new StudySettings.Search(
+                    oneOf("search.optimizer", OPTIMIZERS), atLeast("search.candidates", 2),
+                    atLeast("search.first-round-epochs", 1), atLeast("search.round-epochs", 1),
+                    atLeast("search.finalists", 1), atLeast("search.final-epochs", 1),
+                    atLeast("search.max-attempts", 1));
+            if (search.finalists() >= search.candidates()) {
+                throw error("search.finalists", "must be smaller than search.candidates (" + search.candidates() + ")");
+            }
+            if (search.finalEpochs() < search.firstRoundEpochs()) {
+                throw error("search.final-epochs", "must be at least search.first-round-epochs");
+            }
+            var spectrum = new StudySettings.Spectrum(
+                    atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),
+                    atLeast("spectrum.exponents", 0), positive("spectrum.log-base"),
+                    getBoolean("spectrum.jacobian-transposed"));
+            if (spectrum.logBase() == 1.0) {
+                throw error("spectrum.log-base", "must not be 1");
+            }
+            int stateSize = model.hiddenSizes().stream().mapToInt(Integer::intValue).sum();
+            if (spectrum.exponents() > stateSize) {
+                throw error("spectrum.exponents", "is larger than the state size " + stateSize);
+            }
+            var cluster = new StudySettings.Cluster(
+                    atLeast("cluster.workers", 1), nonBlank("cluster.host"), port("cluster.port"));
+            String rendered = lsh.atPath("lsh").root().render(
+                    ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+            return new StudySettings(study, corpus, model, training, pruning, space(), search, spectrum, cluster,
+                    rendered);
+        }
+
+        private List<StudySettings.SpaceParameter> space() {
+            if (!lsh.hasPath("space")) {
+                throw error("space", "is missing: a study needs at least one searched control");
+            }
+            Config space = lsh.getConfig("space");
+            List<StudySettings.SpaceParameter> params = new ArrayList<>();
+            // HOCON objects are unordered: parameters come in the canonical order of SPACE_NAMES.
+            List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(space.root().entrySet());
+            entries.sort(java.util.Comparator.comparingInt(e -> SPACE_NAMES.contains(e.getKey())
+                    ? SPACE_NAMES.indexOf(e.getKey()) : -1));
+            for (Map.Entry<String, ConfigValue> e : entries) {
+                String name = e.getKey();
+                String key = "space." + name;
+                if (!SPACE_NAMES.contains(name)) {
+                    throw error(key, "is not a searchable control (allowed: " + String.join(", ", SPACE_NAMES) + ")");
+                }
+                ConfigValue v = e.getValue();
+                if (v.valueType() == ConfigValueType.LIST) {
+                    List<Object> choices = new ArrayList<>(((List<?>) v.unwrapped()));
+                    if (choices.isEmpty()) {
+                        throw error(key, "has no choices");
+                    }
+                    if (choices.stream().distinct().count() != choices.size()) {
+                        throw error(key, "lists a choice twice");
+                    }
+                    params.add(new StudySettings.SpaceParameter(name, choices, 0, 0, 0, false));
+                } else if (v.valueType() == ConfigValueType.OBJECT) {
+                    Config range = space.getConfig(quote(name));
+                    for (String k : range.root().keySet()) {
+                        if (!Set.of("min", "max", "step", "log").contains(k)) {
+                            throw error(key + "." + k, "is unknown (allowed: min, max, step, log)");
+                        }
+                    }
+                    double min = getDouble(key + ".min");
+                    double max = getDouble(key + ".max");
+                    double step = range.hasPath("step") ? getDouble(key + ".step") : 0;
+                    boolean log = range.hasPath("log") && getBoolean(key + ".log");
+                    if (min > max) {
+                        throw error(key, "has min " + min + " > max " + max);
+                    }
+                    if (step < 0) {
+                        throw error(key + ".step", "must be >= 0");
+                    }
+                    if (log && min <= 0) {
+                        throw error(key + ".min", "must be > 0 for a log range");
+                    }
+                    params.add(new StudySettings.SpaceParameter(name, List.of(), min, max, step, log));
+                } else {
+                    throw error(key, "must be a list of choices or an object { min, max, step }");
+                }
+            }
+            if (params.isEmpty()) {
+                throw error("space", "is empty: a study needs at least one searched control");
+            }
+            return params;
+        }
+
+        private List<Integer> hiddenSizes() {
+            List<Integer> sizes;
+            try {
+                sizes = lsh.getIntList("model.hidden-sizes");
+            } catch (ConfigException e) {
+                throw error("model.hidden-sizes", "must be a list of integers");
+            }
+            if (sizes.isEmpty()) {
+                throw error("model.hidden-sizes", "must name at least one layer");
+            }
+            for (int s : sizes) {
+                if (s < 1) {
+                    throw error("model.hidden-sizes", "has a layer of size " + s + " (must be >= 1)");
+                }
+            }
+            return sizes;
+        }
+
+        private SettingsException error(String key, String problem) {
+            return new SettingsException(source + ": lsh." + key + " " + problem);
+        }
+
+        private String value(String key) {
+            return lsh.hasPath(key) ? lsh.getValue(key).render(ConfigRenderOptions.concise()) : "(missing)";
+        }
+
+        private <T> T get(String key, java.util.function.Function<String, T> getter, String type) {
+            try {
+                return getter.apply(key);
+            } catch (ConfigException.Missing e) {
+                throw error(key, "is missing");
+            } catch (ConfigException e) {
+                throw error(key, "= " + value(key) + " is not " + type);
+            }
+        }
+
+        private String nonBlank(String key) {
+            String s = get(key, lsh::getString, "a string");
+            if (s.isBlank()) {
+                throw error(key, "must not be empty");
+            }
+            return s;
+        }
+
+        private String oneOf(String key, Set<String> allowed) {
+            String s = nonBlank(key);
+            if (!allowed.contains(s)) {
+                throw error(key, "= " + s + " is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+            return s;
+        }
+
+        private long getLong(String key) {
+            return get(key, lsh::getLong, "an integer");
+        }
+
+        private boolean getBoolean(String key) {
+            return get(key, lsh::getBoolean, "true or false");
+        }
+
+        private double getDouble(String key) {
+            double d = get(key, lsh::getDouble, "a number");
+            if (!Double.isFinite(d)) {
+                throw error(key, "= " + d + " is not finite");
+            }
+            return d;
+        }
+
+        private int atLeast(String key, int min) {
+            int v = get(key, lsh::getInt, "an integer");
+            if (v < min) {
+                throw error(key, "= " + v + " must be >= " + min);
+            }
+            return v;
+        }
+
+        private int port(String key) {
+            int v = atLeast(key, 0);
+            if (v > 65535) {
+                throw error(key, "= " + v + " is not a port number (0-65535)");
+            }
+            return v;
+        }
+
+        private double positive(String key) {
+            double v = getDouble(key);
+            if (v <= 0) {
+                throw error(key, "= " + v + " must be > 0");
+            }
+            return v;
+        }
+
+        private double nonNegative(String key) {
+            double v = getDouble(key);
+            if (v < 0) {
+                throw error(key, "= " + v + " must be >= 0");
+            }
+            return v;
+        }
+
+        private double openFraction(String key) {
+            double v = getDouble(key);
+            if (v <= 0 || v >= 1) {
+                throw error(key, "= " + v + " is outside (0, 1)");
+            }
+            return v;
+        }
+
+        private double fraction(String key) {
+            double v = getDouble(key);
+            if (v < 0 || v >= 1) {
+                throw error(key, "= " + v + " is outside [0, 1)");
+            }
+            return v;
+        }
+    }
+}

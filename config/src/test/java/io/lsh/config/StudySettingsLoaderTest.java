@@ -1,0 +1,93 @@
+package io.lsh.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StudySettingsLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsDescribeTheBuiltInStudy() {
+        StudySettings s = StudySettingsLoader.load(Optional.empty(), Map.of());
+        assertEquals(0.67, s.pruning().sparsity());
+        assertEquals(List.of("init", "death", "growth", "redistribution", "death-rate"),
+                s.space().stream().map(StudySettings.SpaceParameter::name).toList());
+        assertEquals(List.of("uniform", "ER"), s.space().get(0).choices());
+        StudySettings.SpaceParameter rate = s.space().get(4);
+        assertEquals(0.4, rate.min());
+        assertEquals(0.9, rate.max());
+        assertTrue(s.corpus().dir().toString().endsWith("data/wikitext-2-excerpt"));
+        assertTrue(s.rendered().contains("sparsity"), s.rendered());
+    }
+
+    @Test
+    void commandLineOverridesWinOverTheFile() throws IOException {
+        Path file = write("lsh.study.seed = 7\nlsh.search.candidates = 5\n");
+        StudySettings s = StudySettingsLoader.load(Optional.of(file), Map.of("study.seed", 11));
+        assertEquals(11, s.study().seed());
+        assertEquals(5, s.search().candidates());
+    }
+
+    @Test
+    void aSpaceInTheFileReplacesTheDefaultSpace() throws IOException {
+        Path file = write("lsh.space { death = [SET] }\n");
+        StudySettings s = StudySettingsLoader.load(Optional.of(file), Map.of());
+        assertEquals(1, s.space().size());
+        assertEquals(List.of("SET"), s.space().get(0).choices());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "lsh.pruning.sparsity = 1.0                 | lsh.pruning.sparsity = 1.0 is outside [0, 1)",
+        "lsh.pruning.sparsity = -0.1                | lsh.pruning.sparsity = -0.1 is outside [0, 1)",
+        "lsh.pruning.sparsity = lots                | lsh.pruning.sparsity = \"lots\" is not a number",
+        "lsh.study.objective = loss                 | lsh.study.objective = loss is not one of ls_distance, val_ppl",
+        "lsh.model.hidden-sizes = []                | lsh.model.hidden-sizes must name at least one layer",
+        "lsh.training.bptt = 0                      | lsh.training.bptt = 0 must be >= 1",
+        "lsh.training.learnig-rate = 3              | unknown key lsh.training.learnig-rate",
+        "lsh.space { speed = [1, 2] }               | lsh.space.speed is not a searchable control",
+        "lsh.space { death = [] }                   | lsh.space.death has no choices",
+        "lsh.space { death-rate { min = 0.9, max = 0.4 } } | lsh.space.death-rate has min 0.9 > max 0.4",
+        "lsh.search.finalists = 9                   | lsh.search.finalists must be smaller than search.candidates",
+    })
+    void badValuesAreNamedWithTheirFile(String content, String expected) throws IOException {
+        Path file = write(content + "\n");
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> StudySettingsLoader.load(Optional.of(file), Map.of()));
+        assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void missingAndMalformedFilesAreReported() throws IOException {
+        Path missing = dir.resolve("nope.conf");
+        SettingsException e1 = assertThrows(SettingsException.class,
+                () -> StudySettingsLoader.load(Optional.of(missing), Map.of()));
+        assertEquals("config file " + missing + " does not exist or is not a file", e1.getMessage());
+        Path broken = write("lsh { study { seed = 1 \n");
+        SettingsException e2 = assertThrows(SettingsException.class,
+                () -> StudySettingsLoader.load(Optional.of(broken), Map.of()));
+        assertTrue(e2.getMessage().startsWith("config file " + broken + " is not valid HOCON"), e2.getMessage());
+    }
+
+    private Path write(String content) throws IOException {
+        Path file = Files.createTempFile(dir, "study", ".conf");
+        Files.writeString(file, content);
+        return file;
+    }
+}

@@ -1,0 +1,374 @@
+package io.lsh.coordinator;
+
+import io.lsh.protocol.CoordinatorCommand;
+import io.lsh.protocol.EpochSpectrum;
+import io.lsh.protocol.ProtocolVersion;
+import io.lsh.protocol.ServiceKeys;
+import io.lsh.protocol.TrialMetrics;
+import io.lsh.protocol.TrialPhase;
+import io.lsh.protocol.WorkerCommand;
+import io.lsh.search.StudyEngine;
+import io.lsh.search.WorkItem;
+import io.lsh.search.scheduler.Decision;
+import io.lsh.search.trial.Phase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator: runs one study. It trains the dense reference first (its spectrum at every epoch up to the last
+ * elimination round), then hands candidates to idle workers as the {@link StudyEngine} decides, records every state
+ * change in the {@link StudyJournal} before acting on it, and ends with the study folder's exports. Workers pull
+ * work ({@code RequestWork}); the coordinator never pushes into a busy worker. The decisions themselves are the
+ * engine's (plain Java); this actor only translates messages.
+ */
+public final class Coordinator {
+
+    private static final Logger PROGRESS = LoggerFactory.getLogger("io.lsh.study");
+
+    /** Messages the coordinator handles: the wire protocol plus its own local events. */
+    public sealed interface Message {
+    }
+
+    private record Wire(CoordinatorCommand command) implements Message {
+    }
+
+    private record WorkerLost(String workerId) implements Message {
+    }
+
+    /** What a worker is doing. */
+    private record Assignment(String workerId, WorkerCommand.RunTrial work) {
+    }
+
+    private enum ReferenceStage { PENDING, SEARCH_PART_RUNNING, SEARCH_PART_DONE, REST_RUNNING, DONE }
+
+    private final ActorContext<Message> context;
+    private final StudyPlan plan;
+    private final StudyFolder folder;
+    private final StudyJournal journal;
+    private final StudyResults results;
+    private final StudyEngine engine;
+    private final CompletableFuture<StudyOutcome> outcome;
+    private final ActorRef<CoordinatorCommand> self;
+    private final Instant started = Instant.now();
+
+    private final Map<String, ActorRef<WorkerCommand>> workers = new LinkedHashMap<>();
+    private final ArrayDeque<String> idle = new ArrayDeque<>();
+    private final Map<Integer, Assignment> running = new HashMap<>();
+    private final TreeMap<Integer, EpochSpectrum> referenceSpectra = new TreeMap<>();
+    private ReferenceStage reference = ReferenceStage.PENDING;
+    private int referenceAttempt;
+    private int appliedDecisions;
+
+    private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
+                        CompletableFuture<StudyOutcome> outcome) {
+        this.context = context;
+        this.plan = plan;
+        this.folder = folder;
+        this.outcome = outcome;
+        this.journal = new StudyJournal(folder.journalFile());
+        this.results = new StudyResults(plan, folder);
+        this.engine = plan.newEngine();
+        this.self = context.messageAdapter(CoordinatorCommand.class, Wire::new);
+    }
+
+    /**
+     * @param plan    the study
+     * @param folder  its folder (created, settings written)
+     * @param outcome completed with the leaderboard when the study ends
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome) {
+        return Behaviors.setup(context -> {
+            Coordinator coordinator = new Coordinator(context, plan, folder, outcome);
+            context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
+            coordinator.journal.append("study_started", Map.of(
+                    "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
+                    "folder", folder.path().toString()));
+            PROGRESS.info("Study {}: {} candidates at sparsity {}, ranked by {}; waiting for workers",
+                    plan.settings().study().name(), plan.settings().search().candidates(),
+                    plan.settings().pruning().sparsity(), plan.settings().study().objective());
+            return coordinator.behavior();
+        });
+    }
+
+    private Behavior<Message> behavior() {
+        return Behaviors.receive(Message.class)
+                .onMessage(Wire.class, this::onWire)
+                .onMessage(WorkerLost.class, this::onWorkerLost)
+                .build();
+    }
+
+    private Behavior<Message> onWire(Wire wire) {
+        CoordinatorCommand command = wire.command();
+        if (command instanceof CoordinatorCommand.RegisterWorker register) {
+            onRegister(register);
+        } else if (command instanceof CoordinatorCommand.RequestWork request) {
+            if (workers.containsKey(request.workerId()) && !idle.contains(request.workerId())
+                    && running.values().stream().noneMatch(a -> a.workerId().equals(request.workerId()))) {
+                idle.add(request.workerId());
+            }
+            dispatch();
+        } else if (command instanceof CoordinatorCommand.EpochReported epoch) {
+            onEpoch(epoch);
+        } else if (command instanceof CoordinatorCommand.TrialRunCompleted completed) {
+            return onCompleted(completed);
+        } else if (command instanceof CoordinatorCommand.TrialRunFailed failed) {
+            return onFailed(failed);
+        }
+        return Behaviors.same();
+    }
+
+    private void onRegister(CoordinatorCommand.RegisterWorker r) {
+        if (r.protocolVersion() != ProtocolVersion.CURRENT) {
+            String reason = "protocol version " + r.protocolVersion() + " differs from the coordinator's "
+                    + ProtocolVersion.CURRENT;
+            context.getLog().warn("Refusing worker {}: {}", r.workerId(), reason);
+            r.worker().tell(new WorkerCommand.RegistrationRefused(reason));
+            return;
+        }
+        if (!workers.containsKey(r.workerId())) {
+            journal.append("worker_registered", Map.of("worker", r.workerId(), "device", r.device()));
+            workers.put(r.workerId(), r.worker());
+            context.watchWith(r.worker(), new WorkerLost(r.workerId()));
+            PROGRESS.info("Worker {} ({}) joined", r.workerId(), r.device());
+        }
+        r.worker().tell(new WorkerCommand.RegistrationAccepted(plan.settings().study().name()));
+    }
+
+    private void onEpoch(CoordinatorCommand.EpochReported e) {
+        Assignment a = running.get(e.trialId());
+        if (a == null || a.work().attempt() != e.attempt()) {
+            return; // a late report of a lost or stopped attempt
+        }
+        TrialMetrics m = e.metrics();
+        journal.append("epoch_reported", StudyResults.metricFields(e.trialId(), e.attempt(), e.workerId(), m));
+        e.spectrum().ifPresent(s -> {
+            results.appendSpectrum(e.trialId(), s);
+            if (e.trialId() == StudyPlan.REFERENCE_TRIAL) {
+                referenceSpectra.put(s.epoch(), s);
+            }
+        });
+        results.recordEpoch(e.trialId(), m);
+        if (e.trialId() == StudyPlan.REFERENCE_TRIAL) {
+            PROGRESS.info("Dense reference: epoch {}/{}, train loss {}, valid ppl {}, {} tok/s",
+                    m.epoch(), plan.settings().search().finalEpochs(), fmt(m.trainLoss()), fmt(m.validPerplexity()),
+                    Math.round(m.tokensPerSecond()));
+        } else {
+            context.getLog().debug("Trial {} epoch {}: valid ppl {}", e.trialId(), m.epoch(), m.validPerplexity());
+        }
+    }
+
+    private Behavior<Message> onCompleted(CoordinatorCommand.TrialRunCompleted c) {
+        Assignment a = running.get(c.trialId());
+        if (a == null || a.work().attempt() != c.attempt()) {
+            return Behaviors.same();
+        }
+        running.remove(c.trialId());
+        TrialMetrics m = c.metrics();
+        Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(c.trialId(), c.attempt(),
+                c.workerId(), m));
+        fields.put("checkpoint", c.checkpoint());
+        journal.append("run_completed", fields);
+        results.recordCheckpoint(c.trialId(), c.checkpoint());
+        if (c.trialId() == StudyPlan.REFERENCE_TRIAL) {
+            reference = reference == ReferenceStage.SEARCH_PART_RUNNING ? ReferenceStage.SEARCH_PART_DONE
+                    : ReferenceStage.DONE;
+            if (reference == ReferenceStage.DONE || plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
+                reference = ReferenceStage.DONE;
+            }
+            results.recordReference(m);
+        } else {
+            engine.onResult(c.trialId(), m.epoch(), StudyResults.engineMetrics(m));
+            PROGRESS.info("Trial {} [{}] epoch {}: LS distance {}, valid ppl {}, sparsity {} | {}",
+                    c.trialId(), describe(c.trialId()), m.epoch(), fmt(m.lsDistance()),
+                    fmt(m.validPerplexity()), String.format("%.4f", m.sparsity()), progress());
+            applyNewDecisions();
+        }
+        dispatch();
+        return finishIfDone();
+    }
+
+    private Behavior<Message> onFailed(CoordinatorCommand.TrialRunFailed f) {
+        Assignment a = running.get(f.trialId());
+        if (a == null || a.work().attempt() != f.attempt()) {
+            return Behaviors.same();
+        }
+        running.remove(f.trialId());
+        journal.append("run_failed", Map.of("trial", f.trialId(), "attempt", f.attempt(), "worker", f.workerId(),
+                "reason", f.reason(), "diverged", f.diverged()));
+        PROGRESS.warn("Trial {} failed on {}: {}", f.trialId(), f.workerId(), f.reason());
+        if (f.trialId() == StudyPlan.REFERENCE_TRIAL) {
+            return failStudy("the dense reference failed: " + f.reason());
+        }
+        if (f.diverged()) {
+            engine.onFailure(f.trialId(), "diverged: " + f.reason());
+        } else {
+            engine.onWorkLost(f.trialId());
+        }
+        applyNewDecisions();
+        dispatch();
+        return finishIfDone();
+    }
+
+    private Behavior<Message> onWorkerLost(WorkerLost lost) {
+        if (workers.remove(lost.workerId()) == null) {
+            return Behaviors.same();
+        }
+        idle.remove(lost.workerId());
+        journal.append("worker_lost", Map.of("worker", lost.workerId()));
+        PROGRESS.warn("Worker {} left", lost.workerId());
+        for (var entry : List.copyOf(running.entrySet())) {
+            if (entry.getValue().workerId().equals(lost.workerId())) {
+                running.remove(entry.getKey());
+                if (entry.getKey() == StudyPlan.REFERENCE_TRIAL) {
+                    reference = reference == ReferenceStage.SEARCH_PART_RUNNING ? ReferenceStage.PENDING
+                            : ReferenceStage.SEARCH_PART_DONE;
+                } else {
+                    engine.onWorkLost(entry.getKey());
+                    applyNewDecisions();
+                }
+            }
+        }
+        dispatch();
+        return finishIfDone();
+    }
+
+    /**
+     * Journals and carries out the engine's decisions not handled yet. Read from the engine's decision log, not from
+     * return values, because a round can also close inside {@code nextWork()} (when the optimizer runs dry).
+     */
+    private void applyNewDecisions() {
+        List<Decision> log = engine.decisionLog();
+        List<Decision> fresh = List.copyOf(log.subList(appliedDecisions, log.size()));
+        appliedDecisions = log.size();
+        for (Decision d : fresh) {
+            journal.append("decision", StudyResults.decisionFields(d));
+            if (d instanceof Decision.Stop stop) {
+                PROGRESS.info("Trial {} stopped: {}", stop.trialId(), stop.reason());
+                Assignment a = running.remove(stop.trialId());
+                if (a != null && workers.containsKey(a.workerId())) {
+                    workers.get(a.workerId()).tell(new WorkerCommand.StopTrial(stop.trialId(), stop.reason()));
+                }
+            } else if (d instanceof Decision.Promote promote) {
+                PROGRESS.info("Trial {} promoted to {} round {} (epochs {} -> {}): {}", promote.trialId(),
+                        promote.phase() == Phase.FINAL ? "the final" : "search", promote.round(),
+                        promote.fromEpoch(), promote.toEpoch(), promote.reason());
+            } else if (d instanceof Decision.Select select) {
+                PROGRESS.info("Trial {} {}", select.trialId(), select.reason());
+            }
+        }
+    }
+
+    /** Gives work to idle workers while there is any. */
+    private void dispatch() {
+        while (!idle.isEmpty()) {
+            WorkerCommand.RunTrial work = nextWork(idle.peekFirst());
+            if (work == null) {
+                return;
+            }
+            String workerId = idle.pollFirst();
+            running.put(work.trialId(), new Assignment(workerId, work));
+            journal.append("run_assigned", Map.of("trial", work.trialId(), "attempt", work.attempt(),
+                    "worker", workerId, "phase", work.phase().name(), "round", work.round(),
+                    "from_epoch", work.fromEpoch(), "to_epoch", work.toEpoch()));
+            workers.get(workerId).tell(work);
+        }
+    }
+
+    private WorkerCommand.RunTrial nextWork(String workerId) {
+        int last = plan.lastSearchEpoch();
+        int finalEpochs = plan.settings().search().finalEpochs();
+        if (reference == ReferenceStage.PENDING) {
+            reference = ReferenceStage.SEARCH_PART_RUNNING;
+            return referenceRun(0, last);
+        }
+        if (reference == ReferenceStage.SEARCH_PART_RUNNING) {
+            return null; // candidates need the dense spectra first
+        }
+        var item = engine.nextWork();
+        applyNewDecisions();
+        if (item.isPresent()) {
+            WorkItem w = item.get();
+            String resume = w.fromEpoch() > 0 ? folder.checkpoint(w.trialId(), w.fromEpoch()).toString() : "";
+            return new WorkerCommand.RunTrial(w.trialId(), w.attempt(),
+                    w.phase() == Phase.FINAL ? TrialPhase.FINAL : TrialPhase.SEARCH, w.round(),
+                    plan.pruningSpec(w.configuration()), w.seed(), w.fromEpoch(), w.toEpoch(), false, resume,
+                    folder.checkpoint(w.trialId(), w.toEpoch()).toString(), plan.recipe(),
+                    List.copyOf(referenceSpectra.values()), self);
+        }
+        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs) {
+            // Idle time (a round is closing): train the dense model on to the full budget for comparison.
+            reference = ReferenceStage.REST_RUNNING;
+            return referenceRun(last, finalEpochs);
+        }
+        return null;
+    }
+
+    private WorkerCommand.RunTrial referenceRun(int from, int to) {
+        referenceAttempt++;
+        String resume = from > 0 ? folder.checkpoint(StudyPlan.REFERENCE_TRIAL, from).toString() : "";
+        return new WorkerCommand.RunTrial(StudyPlan.REFERENCE_TRIAL, referenceAttempt, TrialPhase.REFERENCE, 0, null,
+                plan.referenceSeed(), from, to, true, resume,
+                folder.checkpoint(StudyPlan.REFERENCE_TRIAL, to).toString(), plan.recipe(), List.of(), self);
+    }
+
+    private Behavior<Message> finishIfDone() {
+        boolean referenceBusy = reference == ReferenceStage.SEARCH_PART_RUNNING
+                || reference == ReferenceStage.REST_RUNNING;
+        if (!engine.isFinished() || !running.isEmpty() || referenceBusy) {
+            return Behaviors.same();
+        }
+        Duration wall = Duration.between(started, Instant.now());
+        StudyOutcome result = results.finish(engine, wall);
+        journal.append("study_finished", Map.of("selected", engine.selectedId().orElse(-1),
+                "wall_seconds", wall.toMillis() / 1000.0));
+        journal.close();
+        workers.values().forEach(w -> w.tell(new WorkerCommand.StudyEnded("study finished")));
+        PROGRESS.info("Study finished in {}: {}", StudyResults.formatDuration(wall), result.summary());
+        outcome.complete(result);
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Message> failStudy(String reason) {
+        journal.append("study_failed", Map.of("reason", reason));
+        journal.close();
+        workers.values().forEach(w -> w.tell(new WorkerCommand.StudyEnded(reason)));
+        outcome.completeExceptionally(new IllegalStateException(reason));
+        return Behaviors.stopped();
+    }
+
+    private String progress() {
+        var p = engine.progress();
+        return String.format("round %d: %d running, %d waiting, %d promoted, %d stopped, %d finished, %d failed%s%s",
+                p.round(), p.running(), p.waiting(), p.promoted(), p.stopped(), p.finished(), p.failed(),
+                p.bestObjective().isPresent() ? ", best " + plan.settings().study().objective() + " "
+                        + fmt(p.bestObjective().getAsDouble()) : "",
+                results.bestPerplexity().isPresent()
+                        ? ", best valid ppl " + fmt(results.bestPerplexity().getAsDouble()) : "");
+    }
+
+    private String describe(int trialId) {
+        return engine.trial(trialId).map(t -> {
+            var p = plan.pruningSpec(t.configuration());
+            return String.format(java.util.Locale.ROOT, "%s %s %s %s %.2f", p.init(), p.death(), p.growth(),
+                    p.redistribution(), p.deathRate());
+        }).orElse("?");
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.4g", v);
+    }
+}

@@ -1,0 +1,37 @@
+package io.lsh.coordinator;
+
+import io.lsh.config.StudySettings;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/** The guardian of a coordinator node: writes the resolved settings, runs the {@link Coordinator}, stops with it. */
+public final class CoordinatorNode {
+
+    private CoordinatorNode() {
+    }
+
+    /**
+     * @param settings validated study settings
+     * @param folder   the study folder (created)
+     * @param outcome  completed when the study ends (exceptionally if it fails)
+     */
+    public static Behavior<Void> create(StudySettings settings, StudyFolder folder,
+                                        CompletableFuture<StudyOutcome> outcome) {
+        return Behaviors.setup(context -> {
+            StudyPlan plan = StudyPlan.of(settings);
+            StudyFolder.writeAtomically(folder.settingsFile(), settings.rendered());
+            var coordinator = context.spawn(Coordinator.create(plan, folder, outcome), "coordinator");
+            context.watch(coordinator);
+            return Behaviors.receiveSignal((ctx, signal) -> {
+                if (signal instanceof Terminated) {
+                    outcome.completeExceptionally(
+                            new IllegalStateException("the coordinator stopped before the study ended (see lsh.log)"));
+                    return Behaviors.stopped();
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+}

@@ -1,0 +1,148 @@
+package io.lsh.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.lsh.config.StudySettings;
+import io.lsh.config.StudySettingsLoader;
+import io.lsh.protocol.CoordinatorCommand;
+import io.lsh.protocol.EpochSpectrum;
+import io.lsh.protocol.ProtocolVersion;
+import io.lsh.protocol.TrialMetrics;
+import io.lsh.protocol.TrialPhase;
+import io.lsh.protocol.WorkerCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's protocol flow with scripted workers (no training): reference first, elimination rounds,
+ * finalists, exports. Every message is serialized (serialize-messages = on), as it would be between nodes.
+ */
+class CoordinatorTest {
+
+    private final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString("""
+            pekko.actor.serialize-messages = on
+            pekko.actor.no-serialization-verification-needed-class-prefix = ["org.apache.pekko."]
+            """).withFallback(ConfigFactory.load()));
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    /** A fake worker whose LS distance is the death rate, so the lowest rates must survive. */
+    private static Behavior<WorkerCommand> scriptedWorker(String id, ActorRef<CoordinatorCommand> coordinator,
+                                                         List<WorkerCommand.RunTrial> seen) {
+        return Behaviors.setup(ctx -> {
+            coordinator.tell(new CoordinatorCommand.RegisterWorker(id, "cpu", ProtocolVersion.CURRENT, ctx.getSelf()));
+            return Behaviors.receive(WorkerCommand.class)
+                    .onMessage(WorkerCommand.RegistrationAccepted.class, m -> {
+                        coordinator.tell(new CoordinatorCommand.RequestWork(id, ctx.getSelf()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(WorkerCommand.RunTrial.class, run -> {
+                        seen.add(run);
+                        TrialMetrics last = null;
+                        for (int e = run.fromEpoch() + 1; e <= run.toEpoch(); e++) {
+                            double rate = run.pruning() == null ? 0 : run.pruning().deathRate();
+                            last = new TrialMetrics(e, 5.0, 100 + 100 * rate - e, run.pruning() == null ? Double.NaN
+                                    : rate, run.pruning() == null ? 0 : 0.67, 1000, 1, 0.1, 1000);
+                            boolean spectrum = run.spectrumEveryEpoch() || e == run.toEpoch();
+                            run.replyTo().tell(new CoordinatorCommand.EpochReported(run.trialId(), run.attempt(), id,
+                                    last, spectrum ? Optional.of(new EpochSpectrum(e, List.of(-0.1 * e, -1.0)))
+                                            : Optional.empty()));
+                        }
+                        try {
+                            Files.writeString(Path.of(run.checkpointOut()), "checkpoint " + run.trialId());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                        run.replyTo().tell(new CoordinatorCommand.TrialRunCompleted(run.trialId(), run.attempt(), id,
+                                last, run.checkpointOut()));
+                        coordinator.tell(new CoordinatorCommand.RequestWork(id, ctx.getSelf()));
+                        return Behaviors.same();
+                    })
+                    .onMessage(WorkerCommand.StudyEnded.class, m -> Behaviors.stopped())
+                    .onMessage(WorkerCommand.class, m -> Behaviors.same())
+                    .build();
+        });
+    }
+
+    @Test
+    void runsTheReferenceThenEliminationRoundsAndWritesTheStudyFolder() throws Exception {
+        StudySettings settings = StudySettingsLoader.load(Optional.empty(), Map.of(
+                "search.candidates", 6, "search.first-round-epochs", 1, "search.round-epochs", 1,
+                "search.final-epochs", 5, "study.out", dir.toString()));
+        StudyPlan plan = StudyPlan.of(settings);
+        StudyFolder folder = StudyFolder.create(dir, "test", LocalDateTime.now());
+        CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
+        ActorRef<Coordinator.Message> coordinator = testKit.spawn(Coordinator.create(plan, folder, outcome));
+        // The wire endpoint is registered with the Receptionist; find it like a worker does.
+        var probe = testKit.<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>createTestProbe();
+        ActorRef<CoordinatorCommand> wire = null;
+        for (int i = 0; i < 50 && wire == null; i++) {
+            testKit.system().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
+                    io.lsh.protocol.ServiceKeys.COORDINATOR, probe.getRef()));
+            var listing = probe.receiveMessage();
+            wire = listing.getServiceInstances(io.lsh.protocol.ServiceKeys.COORDINATOR).stream().findFirst()
+                    .orElse(null);
+        }
+        List<WorkerCommand.RunTrial> seen = new CopyOnWriteArrayList<>();
+        testKit.spawn(scriptedWorker("w1", wire, seen));
+        testKit.spawn(scriptedWorker("w2", wire, seen));
+
+        StudyOutcome result = outcome.get(30, TimeUnit.SECONDS);
+        assertTrue(result.completed(), result.summary());
+
+        // The reference runs first, alone, up to the last elimination epoch, with a spectrum every epoch.
+        WorkerCommand.RunTrial first = seen.get(0);
+        assertEquals(TrialPhase.REFERENCE, first.phase());
+        assertEquals(plan.lastSearchEpoch(), first.toEpoch());
+        assertTrue(first.spectrumEveryEpoch());
+        // Every candidate got the reference spectra it is measured against.
+        seen.stream().filter(r -> r.phase() == TrialPhase.SEARCH)
+                .forEach(r -> assertTrue(r.referenceSpectra().stream().anyMatch(s -> s.epoch() == r.toEpoch())));
+        // 6 candidates -> 4 -> 3 -> 2 finalists; survivors train on from their checkpoints.
+        long round1 = seen.stream().filter(r -> r.phase() == TrialPhase.SEARCH && r.round() == 1).count();
+        assertEquals(6, round1);
+        assertTrue(seen.stream().filter(r -> r.fromEpoch() > 0 && r.phase() != TrialPhase.REFERENCE)
+                .allMatch(r -> Files.exists(Path.of(r.resumeCheckpoint()))));
+        long finals = seen.stream().filter(r -> r.phase() == TrialPhase.FINAL).map(r -> r.trialId()).distinct().count();
+        assertEquals(2, finals);
+
+        for (Path p : List.of(folder.trialsCsv(), folder.trialsJsonl(), folder.spectraCsv(), folder.journalFile(),
+                folder.leaderboardFile(), folder.selectedModel())) {
+            assertTrue(Files.size(p) > 0, p + " is written");
+        }
+        List<String> csv = Files.readAllLines(folder.trialsCsv());
+        assertEquals(7, csv.size(), "header + 6 trials");
+        assertEquals(6, Files.readAllLines(folder.trialsJsonl()).size());
+        String journal = Files.readString(folder.journalFile());
+        assertTrue(journal.contains("\"event\":\"study_finished\""));
+        assertTrue(journal.contains("\"decision\":\"stop\""));
+        assertFalse(Files.list(folder.path()).anyMatch(p -> p.toString().endsWith(".tmp")), "no half-written files");
+        assertTrue(result.leaderboard().contains("SELECTED"), result.leaderboard());
+        testKit.stop(coordinator);
+    }
+}

@@ -1,0 +1,79 @@
+package io.lsh.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lsh.lm.checkpoint.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny but complete study through the real system: `lsh search` in this JVM, a coordinator and two workers in
+ * two actor systems forming a Pekko cluster on loopback (CBOR on the wire), real training on the built-in WikiText-2
+ * excerpt, real masks, spectra and distances. Checks the study folder's contents.
+ */
+class EndToEndStudyTest {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void tinyStudyProducesACompleteStudyFolder() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        while (!Files.exists(repo.resolve("config/examples/tiny.conf"))) {
+            repo = repo.getParent();
+        }
+        Path config = repo.resolve("config/examples/tiny.conf");
+        Path corpus = repo.resolve("data/wikitext-2-excerpt");
+        LshCommandLineTest.Result r = LshCommandLineTest.run("search", "--config", config.toString(),
+                "--out", out.toString(), "--workers", "2", "--seed", "7", "--set", "corpus.dir=" + corpus);
+        assertEquals(0, r.code(), r.err() + r.out());
+
+        Path folder;
+        try (Stream<Path> studies = Files.list(out)) {
+            folder = studies.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        assertTrue(r.out().contains("Study folder: " + folder), r.out());
+        assertTrue(r.out().contains("SELECTED"), r.out());
+        for (String name : List.of("study.conf", "lsh.log", "journal.jsonl", "trials.csv", "trials.jsonl",
+                "spectra.csv", "leaderboard.txt", "selected-model.lshc")) {
+            assertTrue(Files.size(folder.resolve(name)) > 0, name);
+        }
+        // 4 candidates, header + 4 rows; every candidate reached the exact target sparsity.
+        List<String> csv = Files.readAllLines(folder.resolve("trials.csv"));
+        assertEquals(5, csv.size(), String.join("\n", csv));
+        ObjectMapper json = new ObjectMapper();
+        int finished = 0;
+        for (String line : Files.readAllLines(folder.resolve("trials.jsonl"))) {
+            JsonNode trial = json.readTree(line);
+            JsonNode rounds = trial.get("rounds");
+            assertTrue(rounds.size() >= 1);
+            JsonNode first = rounds.get(0);
+            assertEquals(0.67, first.get("sparsity").asDouble(), 0.001);
+            assertTrue(first.get("ls_distance").asDouble() > 0, "a real distance: " + first);
+            assertTrue(first.get("val_ppl").asDouble() > 1, "a real perplexity: " + first);
+            if (trial.get("state").asText().equals("FINISHED")) {
+                finished++;
+                assertEquals(3, trial.get("epochs").asInt());
+            }
+        }
+        assertEquals(2, finished, "two finalists trained to the final epoch");
+        // The reference's spectrum at every epoch, then one per candidate work item.
+        List<String> spectra = Files.readAllLines(folder.resolve("spectra.csv"));
+        assertEquals(3, spectra.stream().filter(l -> l.startsWith("0,")).count(), "reference epochs 1..3");
+        assertEquals("trial,epoch," + String.join(",", java.util.stream.IntStream.rangeClosed(1, 32)
+                .mapToObj(i -> "le_" + i).toList()), spectra.get(0), "k = 16 + 16 exponents");
+        // The selected model's checkpoint loads.
+        Checkpoint selected = Checkpoint.read(folder.resolve("selected-model.lshc"));
+        assertEquals("3", selected.metadata().get("epoch"));
+        String journal = Files.readString(folder.resolve("journal.jsonl"));
+        assertTrue(journal.contains("\"event\":\"study_finished\""), journal);
+        assertTrue(Files.readString(folder.resolve("lsh.log")).contains("Dense reference: epoch 1/3"));
+    }
+}

@@ -1,0 +1,59 @@
+package io.lsh.protocol;
+
+import java.util.List;
+
+/**
+ * Everything a worker needs to train and measure any trial of a study, identical for all trials of the study.
+ * Wire record: primitives, strings and lists only.
+ *
+ * @param corpusDir           directory holding the corpus files (PTB or WikiText-2 layout), as seen by the worker
+ * @param maxVocab            keep this many most frequent words, map the rest to {@code <unk>} (0 = all)
+ * @param embeddingSize       embedding width E
+ * @param hiddenSizes         LSTM layer widths, bottom to top
+ * @param dropout             dropout probability during training
+ * @param tiedWeights         whether the decoder shares the embedding matrix
+ * @param batchSize           training batch size B (columns of the batchified stream)
+ * @param bptt                truncated-BPTT window length
+ * @param learningRate        SGD learning rate
+ * @param clipNorm            global gradient-norm clip (0 = off)
+ * @param weightDecay         L2 weight decay
+ * @param maxWindowsPerEpoch  cap on BPTT windows per epoch (0 = full epoch)
+ * @param evalBatchSize       batch size for validation perplexity
+ * @param sparsity            target sparsity of every candidate
+ * @param deathRateFloor      floor of the cosine death-rate schedule
+ * @param plannedEpochs       epochs over which the death rate anneals to the floor
+ * @param spectrumSteps       T, measured steps of the QR iteration
+ * @param spectrumWarmup      W, warm-up steps
+ * @param spectrumBatch       B, input sequences averaged over
+ * @param spectrumExponents   k, number of exponents (0 = all)
+ * @param spectrumLogBase     logarithm base of the exponents
+ * @param jacobianTransposed  reproduce the authors' LSTM quirk (multiply by J transposed)
+ */
+public record StudyRecipe(
+        String corpusDir,
+        int maxVocab,
+        int embeddingSize,
+        List<Integer> hiddenSizes,
+        double dropout,
+        boolean tiedWeights,
+        int batchSize,
+        int bptt,
+        double learningRate,
+        double clipNorm,
+        double weightDecay,
+        int maxWindowsPerEpoch,
+        int evalBatchSize,
+        double sparsity,
+        double deathRateFloor,
+        int plannedEpochs,
+        int spectrumSteps,
+        int spectrumWarmup,
+        int spectrumBatch,
+        int spectrumExponents,
+        double spectrumLogBase,
+        boolean jacobianTransposed) implements CborSerializable {
+
+    public StudyRecipe {
+        hiddenSizes = List.copyOf(hiddenSizes);
+    }
+}

@@ -1,0 +1,26 @@
+package io.lsh.protocol;
+
+/**
+ * What a worker measured for a trial at the end of an epoch.
+ *
+ * @param epoch             completed epochs
+ * @param trainLoss         mean training cross-entropy of the epoch (nats per token)
+ * @param validPerplexity   validation perplexity after the epoch
+ * @param lsDistance        LS distance to the dense reference at the same epoch, NaN when not measured
+ * @param sparsity          fraction of zero weights over all prunable tensors
+ * @param activeParameters  number of non-masked parameters (all tensors, biases included)
+ * @param trainSeconds      wall time of the epoch's training
+ * @param spectrumSeconds   wall time of the spectrum, 0 when not measured
+ * @param tokensPerSecond   training throughput of the epoch
+ */
+public record TrialMetrics(
+        int epoch,
+        double trainLoss,
+        double validPerplexity,
+        double lsDistance,
+        double sparsity,
+        long activeParameters,
+        double trainSeconds,
+        double spectrumSeconds,
+        double tokensPerSecond) implements CborSerializable {
+}

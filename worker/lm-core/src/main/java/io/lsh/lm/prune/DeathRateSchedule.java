@@ -1,0 +1,75 @@
+package io.lsh.lm.prune;
+
+/**
+ * The death rate used at each prune/regrow update (method.md section 3, "death-rate schedule").
+ *
+ * <p>Call {@link #rate(double)} with the training progress in epochs at the moment of the update: with one update at
+ * the end of each epoch (the authors' choice) that is the number of epochs completed, 1, 2, ...; with an update every
+ * N steps, {@code steps / stepsPerEpoch}. Implementations are immutable and thread-safe.
+ */
+public sealed interface DeathRateSchedule permits DeathRateSchedule.Cosine, DeathRateSchedule.Constant {
+
+    /** The death rate at {@code epoch} (progress in epochs, {@code >= 0}). */
+    double rate(double epoch);
+
+    /**
+     * Cosine annealing from {@code initialRate} to {@code floor} over {@code plannedEpochs} (Selfish-RNN / In-Time
+     * Over-Parameterization, the authors' {@code CosineDecay}): {@code floor + 0.5 (initial - floor)(1 + cos(pi e /
+     * E))} for {@code e <= E}, {@code floor} afterwards.
+     */
+    static DeathRateSchedule cosine(double initialRate, double floor, double plannedEpochs) {
+        return new Cosine(initialRate, floor, plannedEpochs);
+    }
+
+    /** The schedule of a configuration: cosine from its initial rate to its floor over {@code plannedEpochs}. */
+    static DeathRateSchedule of(PruningConfig config, double plannedEpochs) {
+        return new Cosine(config.initialDeathRate(), config.deathRateFloor(), plannedEpochs);
+    }
+
+    /** The same rate at every update. */
+    static DeathRateSchedule constant(double rate) {
+        return new Constant(rate);
+    }
+
+    /** Cosine annealing; see {@link DeathRateSchedule#cosine(double, double, double)}. */
+    record Cosine(double initialRate, double floor, double plannedEpochs) implements DeathRateSchedule {
+        public Cosine {
+            if (!(initialRate > 0.0 && initialRate < 1.0)) {
+                throw new IllegalArgumentException("initialRate must be in (0, 1), got " + initialRate);
+            }
+            if (!(floor >= 0.0 && floor <= initialRate)) {
+                throw new IllegalArgumentException("floor must be in [0, initialRate=" + initialRate + "], got "
+                        + floor);
+            }
+            if (!(plannedEpochs > 0.0) || Double.isInfinite(plannedEpochs)) {
+                throw new IllegalArgumentException("plannedEpochs must be positive and finite, got " + plannedEpochs);
+            }
+        }
+
+        @Override
+        public double rate(double epoch) {
+            if (!(epoch >= 0.0)) {
+                throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+            }
+            double progress = Math.min(epoch, plannedEpochs) / plannedEpochs;
+            return floor + 0.5 * (initialRate - floor) * (1.0 + Math.cos(Math.PI * progress));
+        }
+    }
+
+    /** A constant rate. */
+    record Constant(double rate) implements DeathRateSchedule {
+        public Constant {
+            if (!(rate >= 0.0 && rate < 1.0)) {
+                throw new IllegalArgumentException("rate must be in [0, 1), got " + rate);
+            }
+        }
+
+        @Override
+        public double rate(double epoch) {
+            if (!(epoch >= 0.0)) {
+                throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+            }
+            return rate;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.lsh.lm.spectrum;
+
+import java.nio.DoubleBuffer;
+import java.util.Arrays;
+import java.util.Objects;
+import org.nd4j.linalg.api.blas.Lapack;
+import org.nd4j.linalg.api.blas.impl.BaseLapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * The QR (Benettin) iteration that estimates the k leading Lyapunov exponents of a {@link DynamicalStep} (method.md
+ * section 4; Zheng &amp; Shlizerman 2025, "Hyperpruning", arXiv 2506.07975):
+ * <pre>
+ * Q = first k columns of the identity
+ * warm-up, for each warm-up input: advance; Q = qr(J_t Q).Q                       (nothing accumulated)
+ * measure, for t = 1..T:            advance; Q, R = qr(J_t Q); signs fixed so diag(R) &gt; 0; acc += log diag(R)
+ * exponents = acc / T   (natural log per step, in QR order)
+ * </pre>
+ * The authors' warm-up multiplies by J_t W times and orthonormalises once at the end; orthonormalising after every
+ * warm-up step gives the same Q in exact arithmetic (the Q factor of a product equals that of the repeated QR) and
+ * cannot overflow or lose the trailing directions in floating point.
+ *
+ * <p>All matrices are DOUBLE, column-major. On the CPU backend ("direct" path) the estimator calls OpenBLAS's
+ * LAPACK through JavaCPP on native buffers it allocates once: {@code dgeqrf} factors Z in place, diag(R) is read
+ * off its diagonal, and Q is never formed. For k &gt;= n/3 the next product is {@code Z = J Q = J H_1 ... H_k}, applied
+ * with {@code dormqr} to J (2 n^2 k - ... flops, cheaper than {@code dorgqr} + gemm); for small k, Q is formed with
+ * {@code dorgqr} and Z = J Q is one {@code dgemm}. With J transposed (the authors' LSTM quirk) J^T is written instead
+ * of J. Q's column signs are not fixed: flipping the sign of a column of Z flips that row of R and leaves the
+ * Householder vectors, hence every later |R_ii|, bit-identical, so log|R_ii| is what a sign-fixed iteration gives.
+ * Other backends fall back to ND4J: {@code Nd4j.gemm} and {@code BaseLapack.dgeqrf(m, n, A, null, info)} (geqrf +
+ * orgqr, diag(R) recovered as {@code q_i . z_i}) or {@code Lapack.geqrf(A, R)}. {@code Nd4j.linalg().qr} is not used
+ * (about 1000x slower).
+ *
+ * <p>Cost per step for n = k: one QR (4/3 n^3) plus one application of Q to J (2 n^3); see docs/benchmarks.md for
+ * times. Exponents are -Infinity if the tangent map is exactly singular on the tracked subspace.
+ *
+ * <p>An instance owns its work buffers (sized for one state dimension and k; the native ones are freed when the
+ * instance is garbage-collected) and is reused across sequences; it is not thread-safe. Data moves between Java
+ * arrays and the native buffers in bulk, so it assumes host memory (the CPU backend).
+ */
+public final class QrLyapunovEstimator {
+
+    private final int n;
+    private final int k;
+    private final double[] jacobianData;
+    private final double[] zBeforeQr;
+    private final double[] qAfterQr;
+    private final INDArray jacobian;
+    private final DoubleBuffer jacobianBuffer;
+    private INDArray q;
+    private DoubleBuffer qBuffer;
+    private INDArray z;
+    private DoubleBuffer zBuffer;
+    private final BaseLapack fastLapack;
+    private final Lapack lapack;
+    private final INDArray r;
+
+    /**
+     * @param stateSize n, the dimension of the system's state
+     * @param exponents k in [1, n], the number of exponents to estimate
+     */
+    public QrLyapunovEstimator(int stateSize, int exponents) {
+        if (stateSize < 1) {
+            throw new IllegalArgumentException("stateSize must be >= 1, got " + stateSize);
+        }
+        if (exponents < 1 || exponents > stateSize) {
+            throw new IllegalArgumentException("exponents (k) must be in [1, stateSize=" + stateSize + "], got "
+                    + exponents);
+        }
+        this.n = stateSize;
+        this.k = exponents;
+        this.jacobianData = new double[n * n];
+        this.zBeforeQr = new double[n * k];
+        this.qAfterQr = new double[n * k];
+        this.jacobian = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
+        this.jacobianBuffer = jacobian.data().asNioDouble();
+        this.q = Nd4j.create(DataType.DOUBLE, new long[] {n, k}, 'f');
+        this.qBuffer = q.data().asNioDouble();
+        this.z = Nd4j.create(DataType.DOUBLE, new long[] {n, k}, 'f');
+        this.zBuffer = z.data().asNioDouble();
+        this.lapack = Nd4j.getBlasWrapper().lapack();
+        this.fastLapack = fastPathWorks(lapack) ? (BaseLapack) lapack : null;
+        this.r = fastLapack == null ? Nd4j.create(DataType.DOUBLE, new long[] {k, k}, 'f') : null;
+    }
+
+    /** n. */
+    public int stateSize() {
+        return n;
+    }
+
+    /** k. */
+    public int exponents() {
+        return k;
+    }
+
+    /**
+     * Resets {@code system}, runs the warm-up and measurement inputs through it and returns the k exponents in
+     * natural log per step, in QR order.
+     *
+     * @param system        the dynamical system; its state size must be n
+     * @param warmupInputs  inputs of the warm-up steps (may be empty)
+     * @param measureInputs inputs of the T measured steps (not empty)
+     * @param transposed    multiply by J_t transposed (the authors' LSTM quirk) instead of J_t
+     */
+    public double[] estimate(DynamicalStep system, int[] warmupInputs, int[] measureInputs, boolean transposed) {
+        Objects.requireNonNull(system, "system");
+        if (system.stateSize() != n) {
+            throw new IllegalArgumentException("system state size " + system.stateSize() + " differs from the "
+                    + "estimator's " + n);
+        }
+        if (measureInputs.length == 0) {
+            throw new IllegalArgumentException("need at least one measured step");
+        }
+        system.reset();
+        Arrays.fill(qAfterQr, 0.0);
+        for (int i = 0; i < k; i++) {
+            qAfterQr[i + i * n] = 1.0;
+        }
+        qBuffer.put(0, qAfterQr);
+        for (int input : warmupInputs) {
+            multiply(system, input, transposed);
+            orthonormalise(null);
+        }
+        double[] sumLog = new double[k];
+        for (int input : measureInputs) {
+            multiply(system, input, transposed);
+            orthonormalise(sumLog);
+        }
+        for (int i = 0; i < k; i++) {
+            sumLog[i] /= measureInputs.length;
+        }
+        return sumLog;
+    }
+
+    /** Advances the system and sets z = J q (or J^T q). */
+    private void multiply(DynamicalStep system, int input, boolean transposed) {
+        system.advance(input, jacobianData);
+        jacobianBuffer.put(0, jacobianData);
+        Nd4j.gemm(jacobian, q, z, transposed, false, 1.0, 0.0);
+    }
+
+    /** Replaces z by the Q of its QR with diag(R) > 0, adds log diag(R) to sumLog if given, and swaps it into q. */
+    private void orthonormalise(double[] sumLog) {
+        zBuffer.get(0, zBeforeQr);
+        if (fastLapack != null) {
+            fastLapack.dgeqrf(n, k, z, null, null);
+        } else {
+            lapack.geqrf(z, r);
+        }
+        zBuffer.get(0, qAfterQr);
+        for (int i = 0; i < k; i++) {
+            int col = i * n;
+            double rii;
+            if (fastLapack != null) {
+                rii = 0.0;
+                for (int m = 0; m < n; m++) {
+                    rii += qAfterQr[col + m] * zBeforeQr[col + m];
+                }
+            } else {
+                rii = r.getDouble(i, i);
+            }
+            if (rii < 0) {
+                for (int m = 0; m < n; m++) {
+                    qAfterQr[col + m] = -qAfterQr[col + m];
+                }
+                rii = -rii;
+            }
+            if (sumLog != null) {
+                sumLog[i] += Math.log(rii);
+            }
+        }
+        zBuffer.put(0, qAfterQr);
+        INDArray t = q;
+        q = z;
+        z = t;
+        DoubleBuffer tb = qBuffer;
+        qBuffer = zBuffer;
+        zBuffer = tb;
+    }
+
+    /**
+     * Whether {@code BaseLapack.dgeqrf(m, n, A, null, info)} leaves the Q factor in A (true for ND4J's CpuLapack,
+     * which runs LAPACKE dgeqrf then dorgqr), checked on a 3 x 2 example so a backend that behaves differently falls
+     * back to {@code geqrf(A, R)}.
+     */
+    private static boolean fastPathWorks(Lapack lapack) {
+        if (!(lapack instanceof BaseLapack base)) {
+            return false;
+        }
+        try {
+            INDArray a = Nd4j.create(DataType.DOUBLE, new long[] {3, 2}, 'f');
+            double[] values = {3, 4, 0, 1, 2, 2}; // columns (3,4,0) and (1,2,2)
+            a.data().asNioDouble().put(0, values);
+            base.dgeqrf(3, 2, a, null, null);
+            double[] qv = new double[6];
+            a.data().asNioDouble().get(0, qv);
+            double r00 = qv[0] * 3 + qv[1] * 4;
+            double r11 = qv[3] * 1 + qv[4] * 2 + qv[5] * 2;
+            double r01 = qv[0] * 1 + qv[1] * 2 + qv[2] * 2;
+            double offDiag = qv[3] * 3 + qv[4] * 4 + qv[5] * 0; // must be 0: R lower part
+            double norm0 = qv[0] * qv[0] + qv[1] * qv[1] + qv[2] * qv[2];
+            double dot01 = qv[0] * qv[3] + qv[1] * qv[4] + qv[2] * qv[5];
+            // |r00| = 5, r01 = 11/5 * sign, |r11| = sqrt(9 - (11/5)^2)
+            return Math.abs(Math.abs(r00) - 5) < 1e-12 && Math.abs(norm0 - 1) < 1e-12 && Math.abs(dot01) < 1e-12
+                    && Math.abs(offDiag) < 1e-12 && Math.abs(Math.abs(r01) - 2.2) < 1e-12
+                    && Math.abs(Math.abs(r11) - Math.sqrt(9 - 2.2 * 2.2)) < 1e-12;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the fast LAPACK path (geqrf + orgqr without the R copy) is in use; for diagnostics and tests. */
+    boolean usesFastLapackPath() {
+        return fastLapack != null;
+    }
+}

@@ -1,0 +1,171 @@
+package io.lsh.worker;
+
+import io.lsh.lm.checkpoint.Checkpoint;
+import io.lsh.lm.data.BatchedStream;
+import io.lsh.lm.data.Corpus;
+import io.lsh.lm.data.CorpusReader;
+import io.lsh.lm.distance.LsDistance;
+import io.lsh.lm.model.LstmLanguageModel;
+import io.lsh.lm.model.LstmLayerWeights;
+import io.lsh.lm.model.ModelSpec;
+import io.lsh.lm.model.ParameterSet;
+import io.lsh.lm.prune.DeathRateSchedule;
+import io.lsh.lm.prune.MaskSet;
+import io.lsh.lm.prune.ParameterCounting;
+import io.lsh.lm.prune.PruningConfig;
+import io.lsh.lm.spectrum.LyapunovSpectrum;
+import io.lsh.lm.spectrum.Spectrum;
+import io.lsh.lm.spectrum.SpectrumInputs;
+import io.lsh.lm.spectrum.SpectrumSettings;
+import io.lsh.lm.spectrum.WarmupMode;
+import io.lsh.lm.train.EpochStats;
+import io.lsh.lm.train.SgdSettings;
+import io.lsh.lm.train.SgdTrainer;
+import io.lsh.lm.train.TrainingDivergedException;
+import io.lsh.lm.train.TrainingHooks;
+import io.lsh.protocol.EpochSpectrum;
+import io.lsh.protocol.PruningSpec;
+import io.lsh.protocol.StudyRecipe;
+import io.lsh.protocol.TrialMetrics;
+import io.lsh.protocol.WorkerCommand.RunTrial;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a trial on this JVM's ND4J backend with the worker's domain core: builds the LSTM language model of the
+ * recipe, applies the candidate's pruning masks (method.md section 3), trains epoch by epoch with SGD, evaluates the
+ * validation perplexity, measures the Lyapunov spectrum (section 4) and its distance to the dense reference at the
+ * same epoch (section 5), and checkpoints. Deterministic under the trial seed: the randomness of epoch e (dropout,
+ * regrowth) is drawn from streams derived from (seed, e), so resuming from a checkpoint at epoch e gives the same
+ * numbers as not stopping. One instance per worker; used from its device thread only.
+ */
+public final class LmTrialExecutor implements TrialExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LmTrialExecutor.class);
+    private static final long DROPOUT_STREAM = 0x5DEECE66DL;
+    private static final long PRUNING_STREAM = 0x2545F4914F6CDD1DL;
+    private static final long INIT_STREAM = 0x9E3779B97F4A7C15L;
+
+    private final Map<String, Corpus> corpora = new HashMap<>();
+
+    @Override
+    public Outcome run(RunTrial work, EpochListener listener, BooleanSupplier stopRequested) {
+        StudyRecipe r = work.recipe();
+        Corpus corpus = corpora.computeIfAbsent(r.corpusDir() + "|" + r.maxVocab(),
+                k -> CorpusReader.read(Path.of(r.corpusDir()), r.maxVocab()));
+        ModelSpec spec = new ModelSpec(corpus.vocabulary().size(), r.embeddingSize(), r.hiddenSizes(), r.dropout(),
+                r.tiedWeights());
+        LstmLanguageModel model = new LstmLanguageModel(spec, work.seed());
+        MaskSet masks = null;
+        DeathRateSchedule schedule = null;
+        PruningSpec p = work.pruning();
+        if (p != null) {
+            PruningConfig config = PruningConfig.of(r.sparsity(), p.init(), p.death(), p.growth(), p.redistribution(),
+                    p.deathRate()).withDeathRateFloor(Math.min(r.deathRateFloor(), p.deathRate()));
+            masks = MaskSet.create(model, config, new SplittableRandom(work.seed() ^ INIT_STREAM));
+            schedule = DeathRateSchedule.of(config, r.plannedEpochs());
+        }
+        if (work.fromEpoch() > 0) {
+            Checkpoint checkpoint = Checkpoint.read(Path.of(work.resumeCheckpoint()));
+            checkpoint.restoreInto(model);
+            if (masks != null) {
+                masks.restore(checkpoint.masks());
+            }
+            LOG.debug("Trial {} resumed from {} at epoch {}", work.trialId(), work.resumeCheckpoint(), work.fromEpoch());
+        }
+        MaskSet mask = masks;
+        TrainingHooks hooks = mask == null ? TrainingHooks.NONE : new TrainingHooks() {
+            @Override
+            public void afterBackward(ParameterSet params) {
+                mask.applyToGradients();
+            }
+
+            @Override
+            public void afterUpdate(ParameterSet params) {
+                mask.applyToWeights();
+            }
+        };
+        SgdTrainer trainer = new SgdTrainer(new SgdSettings(r.learningRate(), r.clipNorm(), r.weightDecay(), r.bptt(),
+                r.maxWindowsPerEpoch()));
+        BatchedStream train = BatchedStream.batchify(corpus.train(), r.batchSize());
+        SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
+                r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
+                WarmupMode.REPLAY_WINDOW, false);
+        int[][] spectrumInputs = SpectrumInputs.firstWindows(corpus.valid(), spectrumSettings);
+        Map<Integer, double[]> reference = new HashMap<>();
+        for (EpochSpectrum s : work.referenceSpectra()) {
+            reference.put(s.epoch(), s.exponents().stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        TrialMetrics last = null;
+        for (int epoch = work.fromEpoch() + 1; epoch <= work.toEpoch(); epoch++) {
+            if (stopRequested.getAsBoolean()) {
+                return new Outcome.Cancelled();
+            }
+            if (mask != null && epoch > 1) {
+                // Dynamic sparse training: prune and regrow once per epoch (the authors' interval), before training.
+                mask.pruneAndRegrow(schedule.rate(epoch - 1), new SplittableRandom(derive(work.seed(), PRUNING_STREAM, epoch)));
+            }
+            model.reseedDropout(derive(work.seed(), DROPOUT_STREAM, epoch));
+            EpochStats stats;
+            try {
+                stats = trainer.trainEpoch(model, train, epoch, hooks);
+            } catch (TrainingDivergedException e) {
+                return new Outcome.Failed(e.getMessage(), true);
+            }
+            double validPpl = model.perplexity(corpus.valid(), r.evalBatchSize(), r.bptt());
+            if (!Double.isFinite(validPpl)) {
+                return new Outcome.Failed("validation perplexity is " + validPpl + " after epoch " + epoch, true);
+            }
+            Optional<EpochSpectrum> spectrum = Optional.empty();
+            double distance = Double.NaN;
+            double spectrumSeconds = 0;
+            if (work.spectrumEveryEpoch() || epoch == work.toEpoch()) {
+                List<LstmLayerWeights> layers = new ArrayList<>();
+                for (int l = 0; l < model.layerCount(); l++) {
+                    layers.add(model.layer(l));
+                }
+                Spectrum s = LyapunovSpectrum.ofLstm(model.embedding(), layers, spectrumInputs, spectrumSettings);
+                spectrumSeconds = s.seconds();
+                List<Double> exponents = new ArrayList<>(s.exponents().length);
+                for (double v : s.exponents()) {
+                    exponents.add(v);
+                }
+                spectrum = Optional.of(new EpochSpectrum(epoch, exponents));
+                double[] dense = reference.get(epoch);
+                if (dense != null) {
+                    distance = LsDistance.euclidean(dense, s.exponents());
+                }
+            }
+            last = new TrialMetrics(epoch, stats.trainLoss(), validPpl, distance,
+                    mask == null ? 0.0 : mask.sparsity(),
+                    mask == null ? model.parameterCount() : ParameterCounting.activeParameters(model, mask),
+                    stats.seconds(), spectrumSeconds, stats.tokensPerSecond());
+            listener.onEpoch(last, spectrum);
+        }
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("trial", String.valueOf(work.trialId()));
+        metadata.put("epoch", String.valueOf(work.toEpoch()));
+        metadata.put("seed", String.valueOf(work.seed()));
+        metadata.put("model", spec.toString());
+        metadata.put("vocabulary", String.valueOf(corpus.vocabulary().size()));
+        if (p != null) {
+            metadata.put("pruning", p.toString());
+        }
+        Checkpoint.capture(model, metadata, mask == null ? Map.of() : mask.exportMasks())
+                .write(Path.of(work.checkpointOut()));
+        return new Outcome.Completed(last, work.checkpointOut());
+    }
+
+    /** A seed for one stream and epoch of a trial: a fixed function of (trial seed, stream, epoch). */
+    private static long derive(long seed, long stream, int epoch) {
+        return new SplittableRandom(seed ^ stream).split().nextLong() + 0x9E3779B97F4A7C15L * epoch;
+    }
+}
