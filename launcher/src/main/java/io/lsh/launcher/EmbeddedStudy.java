@@ -6,6 +6,7 @@ import io.lsh.coordinator.CoordinatorNode;
 import io.lsh.coordinator.StudyFolder;
 import io.lsh.coordinator.StudyOutcome;
 import io.lsh.worker.LmTrialExecutor;
+import io.lsh.worker.NdRuntime;
 import io.lsh.worker.WorkerNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +42,7 @@ final class EmbeddedStudy {
         ActorSystem<Void> workers = null;
         try {
             List<String> devices = Collections.nCopies(settings.cluster().workers(), "cpu");
+            NdRuntime.configureForCpuWorkers(devices.size());
             workers = ActorSystem.create(WorkerNode.create("embedded", devices, LmTrialExecutor::new),
                     ClusterNodeConfig.SYSTEM_NAME, ClusterNodeConfig.node(host, 0, List.of(seed), "worker"));
             coordinator.getWhenTerminated().thenRun(() -> outcome.completeExceptionally(

@@ -103,7 +103,7 @@ public final class Worker {
         if (found.isPresent() && !found.get().equals(coordinator)) {
             coordinator = found.get();
             registered = false;
-            context.getLog().info("Worker {} found coordinator {}", workerId, coordinator.path());
+            context.getLog().debug("Worker {} found coordinator {}", workerId, coordinator.path());
             return register();
         }
         return Behaviors.same();
@@ -123,7 +123,7 @@ public final class Worker {
         if (command instanceof WorkerCommand.RegistrationAccepted accepted) {
             registered = true;
             timers.cancel(RetryRegistration.class);
-            context.getLog().info("Worker {} registered for study {}", workerId, accepted.studyName());
+            context.getLog().debug("Worker {} registered for study {}", workerId, accepted.studyName());
             requestWork();
             return Behaviors.same();
         } else if (command instanceof WorkerCommand.RegistrationRefused refused) {

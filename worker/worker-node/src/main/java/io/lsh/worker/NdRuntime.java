@@ -1,0 +1,34 @@
+package io.lsh.worker;
+
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that touches ND4J's process-wide state (design.md convention 5): how many threads BLAS and
+ * libnd4j may use. With several CPU workers in one JVM, each gets cores / workers threads, so that concurrent
+ * trials do not oversubscribe the cores (their gemm calls would otherwise fight over the same cores).
+ */
+public final class NdRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NdRuntime.class);
+
+    private NdRuntime() {
+    }
+
+    /**
+     * Sets the thread counts for {@code cpuWorkers} concurrent CPU workers in this JVM.
+     *
+     * @return the threads each worker's BLAS calls may use
+     */
+    public static int configureForCpuWorkers(int cpuWorkers) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Math.max(1, cores / Math.max(1, cpuWorkers));
+        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        LOG.debug("ND4J backend {}: {} cores, {} CPU workers, {} BLAS/OpenMP threads each",
+                Nd4j.getBackend().getClass().getSimpleName(), cores, cpuWorkers, threads);
+        return threads;
+    }
+}

@@ -1,0 +1,101 @@
+package io.lsh.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lsh.protocol.EpochSpectrum;
+import io.lsh.protocol.PruningSpec;
+import io.lsh.protocol.StudyRecipe;
+import io.lsh.protocol.TrialMetrics;
+import io.lsh.protocol.TrialPhase;
+import io.lsh.protocol.WorkerCommand.RunTrial;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's device work on real text: determinism, exact sparsity, resume == not stopping, real distances. */
+class LmTrialExecutorTest {
+
+    @TempDir
+    Path dir;
+
+    private StudyRecipe recipe() throws Exception {
+        Path corpus = Files.createDirectory(dir.resolve("corpus"));
+        StringBuilder text = new StringBuilder();
+        String[] words = "the cat sat on a mat while the dog ran to the red house and back again".split(" ");
+        java.util.Random random = new java.util.Random(3);
+        for (int line = 0; line < 300; line++) {
+            for (int w = 0; w < 12; w++) {
+                text.append(' ').append(words[random.nextInt(words.length)]);
+            }
+            text.append(" \n");
+        }
+        for (String split : List.of("train", "valid", "test")) {
+            Files.writeString(corpus.resolve("ptb." + split + ".txt"), split.equals("train") ? text.toString()
+                    : text.substring(0, text.length() / 4));
+        }
+        return new StudyRecipe(corpus.toString(), 0, 8, List.of(8, 6), 0.1, false, 4, 10, 1.0, 0.25, 1e-6, 15, 4,
+                0.67, 0.005, 4, 8, 4, 2, 0, 2.0, false);
+    }
+
+    private static RunTrial run(StudyRecipe recipe, PruningSpec pruning, int from, int to, String resume, Path out,
+                                List<EpochSpectrum> reference) {
+        return new RunTrial(1, 1, pruning == null ? TrialPhase.REFERENCE : TrialPhase.SEARCH, 1, pruning, 1234L,
+                from, to, true, resume, out.toString(), recipe, reference, null);
+    }
+
+    private static List<TrialMetrics> execute(RunTrial work, List<EpochSpectrum> spectra) {
+        List<TrialMetrics> metrics = new ArrayList<>();
+        TrialExecutor.Outcome outcome = new LmTrialExecutor().run(work, (m, s) -> {
+            metrics.add(m);
+            s.ifPresent(spectra::add);
+        }, () -> false);
+        assertInstanceOf(TrialExecutor.Outcome.Completed.class, outcome, outcome.toString());
+        return metrics;
+    }
+
+    @Test
+    void resumingFromACheckpointGivesTheSameNumbersAsNotStopping() throws Exception {
+        StudyRecipe recipe = recipe();
+        List<EpochSpectrum> dense = new ArrayList<>();
+        execute(run(recipe, null, 0, 3, "", dir.resolve("dense.lshc"), List.of()), dense);
+        assertEquals(3, dense.size(), "the reference measures its spectrum every epoch");
+
+        PruningSpec pruning = new PruningSpec("ER", "SET", "random", "none", 0.5);
+        List<TrialMetrics> straight = execute(run(recipe, pruning, 0, 3, "", dir.resolve("a3.lshc"), dense),
+                new ArrayList<>());
+        List<TrialMetrics> first = execute(run(recipe, pruning, 0, 1, "", dir.resolve("b1.lshc"), dense),
+                new ArrayList<>());
+        List<TrialMetrics> rest = execute(run(recipe, pruning, 1, 3, dir.resolve("b1.lshc").toString(),
+                dir.resolve("b3.lshc"), dense), new ArrayList<>());
+        List<TrialMetrics> resumed = new ArrayList<>(first);
+        resumed.addAll(rest);
+        assertEquals(3, resumed.size());
+        for (int i = 0; i < 3; i++) {
+            TrialMetrics a = straight.get(i);
+            TrialMetrics b = resumed.get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 0.0, "train loss, epoch " + (i + 1));
+            assertEquals(a.validPerplexity(), b.validPerplexity(), 0.0, "valid ppl, epoch " + (i + 1));
+            assertEquals(a.lsDistance(), b.lsDistance(), 0.0, "LS distance, epoch " + (i + 1));
+            assertEquals(0.67, a.sparsity(), 0.005, "target sparsity is kept");
+            assertTrue(a.lsDistance() > 0, "the pruned network's spectrum differs from the dense one");
+        }
+        assertEquals(Files.readAllBytes(dir.resolve("a3.lshc")).length, Files.readAllBytes(dir.resolve("b3.lshc")).length);
+    }
+
+    @Test
+    void aStopRequestCancelsBetweenEpochs() throws Exception {
+        StudyRecipe recipe = recipe();
+        int[] epochs = {0};
+        TrialExecutor.Outcome outcome = new LmTrialExecutor().run(
+                run(recipe, null, 0, 3, "", dir.resolve("x.lshc"), List.of()),
+                (m, s) -> epochs[0]++, () -> epochs[0] >= 1);
+        assertInstanceOf(TrialExecutor.Outcome.Cancelled.class, outcome);
+        assertEquals(1, epochs[0]);
+        assertTrue(Files.notExists(dir.resolve("x.lshc")), "a cancelled run leaves no checkpoint");
+    }
+}
