@@ -51,7 +51,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param metadata free-form run metadata (epoch, seed, configuration text, code version, ...), insertion-ordered
  * @param tensors  named tensors (copies, detached from any model), insertion-ordered
- * @param masks    named pruning masks (true = weight active), insertion-ordered; arrays are not copied on access
+ * @param masks    named pruning masks (true = weight active, in the 'c' order of the tensor), insertion-ordered;
+ *                 copied on construction, but the arrays handed out by {@code masks()} are the record's own: do not
+ *                 modify them
  */
 public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> tensors, Map<String, boolean[]> masks) {
 
@@ -68,7 +70,9 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
     public Checkpoint {
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(metadata, "metadata")));
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tensors, "tensors")));
-        masks = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(masks, "masks")));
+        Map<String, boolean[]> maskCopies = new LinkedHashMap<>();
+        Objects.requireNonNull(masks, "masks").forEach((name, bits) -> maskCopies.put(name, bits.clone()));
+        masks = Collections.unmodifiableMap(maskCopies);
         for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
             DataType t = e.getValue().dataType();
             if (t != DataType.FLOAT && t != DataType.DOUBLE) {

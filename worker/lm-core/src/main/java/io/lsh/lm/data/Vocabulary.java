@@ -59,8 +59,8 @@ public final class Vocabulary {
     /**
      * Builds a vocabulary from token sequences read in order (train, valid, test).
      *
-     * <p>Without a limit ({@code maxVocab == 0}, or a limit at least the number of distinct tokens plus
-     * {@code <eos>}), every distinct token gets an id in order of first occurrence. With a limit, the result has
+     * <p>Without an effective limit ({@code maxVocab == 0}, or {@code maxVocab} at least the number of distinct
+     * tokens), every distinct token gets an id in order of first occurrence. With an effective limit, the result has
      * exactly {@code maxVocab} words: {@code <eos>} and {@code <unk>} are always kept, the other tokens are ranked
      * by count (descending) then first occurrence (ascending) and the top {@code maxVocab - 2} are kept. Kept words
      * keep their relative first-occurrence order; {@code <unk>} is appended as the last id if it did not occur.
@@ -154,7 +154,7 @@ public final class Vocabulary {
 
     /**
      * Assigns ids in order of first occurrence and counts occurrences; the corpus reader uses it to encode streams in
-     * one pass, then {@link #remap(int)} to apply a {@code maxVocab} limit to the encoded ids.
+     * one pass, then {@link #limit(int)} to apply a {@code maxVocab} limit to the encoded ids.
      */
     static final class FirstOccurrenceIndex {
         private final Map<String, Integer> ids = new HashMap<>();

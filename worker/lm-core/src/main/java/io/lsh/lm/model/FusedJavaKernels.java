@@ -8,16 +8,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link LstmKernels} as fused Java loops over the arrays' direct buffers (docs/dl4j-notes.md: one fused loop beats
  * many small ND4J ops). {@code tanh(x)} is computed as {@code 1 - 2 / (exp(2x) + 1)} because {@code Math.tanh} is
  * slow on Java 17, and {@code exp} at the buffer's precision ({@link NumBuffer#exp}). The softmax, the largest
- * element-wise cost (V exponentials per token), and large LSTM steps split their rows over the common fork-join pool;
+ * element-wise cost (V exponentials per token, once per window), splits its rows over the common fork-join pool;
  * rows are independent and per-row losses are summed in row order, so results are deterministic and independent of
- * the thread count.
+ * the thread count. The per-step LSTM cell loops stay on the calling thread: splitting 100-microsecond steps costs
+ * more than it gains when the cores are shared (a blocked join waits for a descheduled worker).
  */
 final class FusedJavaKernels implements LstmKernels {
 
     /** Softmax work (rows x V) above which rows are processed in parallel. */
     private static final long PARALLEL_SOFTMAX_ELEMENTS = 1L << 18;
-    /** Batch rows x hidden width of one LSTM step above which the two halves of the batch run in parallel. */
-    private static final long PARALLEL_CELL_ELEMENTS = 2048;
 
     private static double sigmoid(NumBuffer precision, double x) {
         return 1.0 / (1.0 + precision.exp(-x));
@@ -87,7 +86,7 @@ final class FusedJavaKernels implements LstmKernels {
         NumBuffer tc = NumBuffer.of(tanhCells);
         NumBuffer h = NumBuffer.of(hidden);
         int hs = (int) tanhCells.size(1);
-        forBatchRows(batchSize, hs, (from, to) -> cellForwardRows(g, bs, c, tc, h, hs, t, batchSize, from, to));
+        cellForwardRows(g, bs, c, tc, h, hs, t, batchSize, 0, batchSize);
     }
 
     private static void cellForwardRows(NumBuffer g, NumBuffer bs, NumBuffer c, NumBuffer tc, NumBuffer h, int hs,
@@ -128,8 +127,7 @@ final class FusedJavaKernels implements LstmKernels {
         NumBuffer dcc = NumBuffer.of(dCellCarry);
         NumBuffer dg = NumBuffer.of(dGates);
         int hs = (int) tanhCells.size(1);
-        forBatchRows(batchSize, hs,
-                (from, to) -> cellBackwardRows(g, c, tc, dh, dcc, dg, hs, t, batchSize, from, to));
+        cellBackwardRows(g, c, tc, dh, dcc, dg, hs, t, batchSize, 0, batchSize);
     }
 
     private static void cellBackwardRows(NumBuffer g, NumBuffer c, NumBuffer tc, NumBuffer dh, NumBuffer dcc,
@@ -156,25 +154,6 @@ final class FusedJavaKernels implements LstmKernels {
                 dg.set(go + j, dhj * tanhC * o * (1.0 - o));
                 dcc.set(carry + j, dc * f);
             }
-        }
-    }
-
-    /** Work on the rows [from, to) of a batch. */
-    @FunctionalInterface
-    private interface RowRange {
-        void run(int from, int to);
-    }
-
-    /**
-     * Runs {@code body} over the batch rows, split in two halves on the common fork-join pool when a step is large
-     * enough to repay the hand-off (rows are independent, so the result does not depend on the split).
-     */
-    private static void forBatchRows(int batchSize, int width, RowRange body) {
-        if ((long) batchSize * width >= PARALLEL_CELL_ELEMENTS && batchSize > 1) {
-            int half = batchSize / 2;
-            IntStream.range(0, 2).parallel().forEach(k -> body.run(k == 0 ? 0 : half, k == 0 ? half : batchSize));
-        } else {
-            body.run(0, batchSize);
         }
     }
 

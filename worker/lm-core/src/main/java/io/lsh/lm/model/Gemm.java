@@ -111,7 +111,7 @@ final class Gemm {
     }
 
     private static int leadingDimension(INDArray x) {
-        return (int) Math.max(1, x.stride(0));
+        return Math.max(1, x.stride(0));
     }
 
     private static String shape(INDArray x, boolean transposed) {

@@ -3,13 +3,13 @@ package io.lsh.lm.spectrum;
 import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.blas.Lapack;
 import org.nd4j.linalg.api.blas.impl.BaseLapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas;
 
 /**
  * The QR (Benettin) iteration that estimates the k leading Lyapunov exponents of a {@link DynamicalStep} (method.md
@@ -47,6 +47,8 @@ public final class QrLyapunovEstimator {
     private final int n;
     private final int k;
     private final double[] jacobianData;
+    /** The direct LAPACK path, or null when it is unavailable (then the ND4J fields below are used). */
+    private final Direct direct;
     private final double[] zBeforeQr;
     private final double[] qAfterQr;
     private final INDArray jacobian;
@@ -74,6 +76,17 @@ public final class QrLyapunovEstimator {
         this.n = stateSize;
         this.k = exponents;
         this.jacobianData = new double[n * n];
+        this.direct = Direct.AVAILABLE ? new Direct(n, k) : null;
+        if (direct != null) {
+            this.zBeforeQr = null;
+            this.qAfterQr = null;
+            this.jacobian = null;
+            this.jacobianBuffer = null;
+            this.lapack = null;
+            this.fastLapack = null;
+            this.r = null;
+            return;
+        }
         this.zBeforeQr = new double[n * k];
         this.qAfterQr = new double[n * k];
         this.jacobian = Nd4j.create(DataType.DOUBLE, new long[] {n, n}, 'f');
@@ -116,19 +129,31 @@ public final class QrLyapunovEstimator {
             throw new IllegalArgumentException("need at least one measured step");
         }
         system.reset();
-        Arrays.fill(qAfterQr, 0.0);
-        for (int i = 0; i < k; i++) {
-            qAfterQr[i + i * n] = 1.0;
-        }
-        qBuffer.put(0, qAfterQr);
-        for (int input : warmupInputs) {
-            multiply(system, input, transposed);
-            orthonormalise(null);
-        }
         double[] sumLog = new double[k];
-        for (int input : measureInputs) {
-            multiply(system, input, transposed);
-            orthonormalise(sumLog);
+        if (direct != null) {
+            direct.start();
+            for (int input : warmupInputs) {
+                system.advance(input, jacobianData);
+                direct.step(jacobianData, transposed, null);
+            }
+            for (int input : measureInputs) {
+                system.advance(input, jacobianData);
+                direct.step(jacobianData, transposed, sumLog);
+            }
+        } else {
+            Arrays.fill(qAfterQr, 0.0);
+            for (int i = 0; i < k; i++) {
+                qAfterQr[i + i * n] = 1.0;
+            }
+            qBuffer.put(0, qAfterQr);
+            for (int input : warmupInputs) {
+                multiply(system, input, transposed);
+                orthonormalise(null);
+            }
+            for (int input : measureInputs) {
+                multiply(system, input, transposed);
+                orthonormalise(sumLog);
+            }
         }
         for (int i = 0; i < k; i++) {
             sumLog[i] /= measureInputs.length;
@@ -136,14 +161,17 @@ public final class QrLyapunovEstimator {
         return sumLog;
     }
 
-    /** Advances the system and sets z = J q (or J^T q). */
+    /** Advances the system and sets z = J q (or J^T q). ND4J fallback. */
     private void multiply(DynamicalStep system, int input, boolean transposed) {
         system.advance(input, jacobianData);
         jacobianBuffer.put(0, jacobianData);
         Nd4j.gemm(jacobian, q, z, transposed, false, 1.0, 0.0);
     }
 
-    /** Replaces z by the Q of its QR with diag(R) > 0, adds log diag(R) to sumLog if given, and swaps it into q. */
+    /**
+     * Replaces z by the Q of its QR with diag(R) > 0, adds log diag(R) to sumLog if given, and swaps it into q. ND4J
+     * fallback.
+     */
     private void orthonormalise(double[] sumLog) {
         zBuffer.get(0, zBeforeQr);
         if (fastLapack != null) {
@@ -183,6 +211,163 @@ public final class QrLyapunovEstimator {
     }
 
     /**
+     * The direct path: OpenBLAS's LAPACK and CBLAS through JavaCPP on native buffers allocated once (see the class
+     * comment). Q is kept as the Householder reflectors of the last dgeqrf (plus tau), never as a matrix when
+     * {@code applyReflectors}.
+     */
+    private static final class Direct {
+
+        private static final int COL_MAJOR = openblas.LAPACK_COL_MAJOR;
+        static final boolean AVAILABLE = selfTest();
+
+        private final int n;
+        private final int k;
+        /** Apply Q to J with dormqr (k >= n/3); otherwise form Q with dorgqr and multiply with dgemm. */
+        private final boolean applyReflectors;
+        /** applyReflectors: n x n, reflectors of the current Q in the first k columns. Else: Q, n x k. */
+        private DoublePointer current;
+        /** applyReflectors: n x n, J (or J^T), then J Q in the first k columns. Else: Z, n x k. */
+        private DoublePointer next;
+        private DoubleBuffer currentView;
+        private DoubleBuffer nextView;
+        /** J, n x n (only without applyReflectors). */
+        private final DoublePointer jacobian;
+        private final DoubleBuffer jacobianView;
+        private final DoublePointer tau;
+        private final DoublePointer work;
+        private final int lwork;
+        /** Scratch for J^T (applyReflectors with transposed) and for the identity start. */
+        private final double[] staging;
+        /** Whether Q is still the first k columns of the identity. */
+        private boolean identity;
+
+        Direct(int n, int k) {
+            this.n = n;
+            this.k = k;
+            this.applyReflectors = 3L * k >= n;
+            long size = applyReflectors ? (long) n * n : (long) n * k;
+            this.current = new DoublePointer(size);
+            this.next = new DoublePointer(size);
+            this.currentView = current.asBuffer();
+            this.nextView = next.asBuffer();
+            this.jacobian = applyReflectors ? null : new DoublePointer((long) n * n);
+            this.jacobianView = jacobian == null ? null : jacobian.asBuffer();
+            this.tau = new DoublePointer(k);
+            DoublePointer query = new DoublePointer(1);
+            int best = Math.max(1, n);
+            check(openblas.LAPACKE_dgeqrf_work(COL_MAJOR, n, k, next, n, tau, query, -1), "dgeqrf query");
+            best = Math.max(best, (int) query.get(0));
+            if (applyReflectors) {
+                check(openblas.LAPACKE_dormqr_work(COL_MAJOR, (byte) 'R', (byte) 'N', n, n, k, current, n, tau,
+                        next, n, query, -1), "dormqr query");
+            } else {
+                check(openblas.LAPACKE_dorgqr_work(COL_MAJOR, n, k, k, next, n, tau, query, -1), "dorgqr query");
+            }
+            best = Math.max(best, (int) query.get(0));
+            query.close();
+            this.lwork = best;
+            this.work = new DoublePointer(lwork);
+            this.staging = applyReflectors ? new double[n * n] : null;
+        }
+
+        /** Q = the first k columns of the identity. */
+        void start() {
+            identity = true;
+        }
+
+        /** One step: Z = J Q (or J^T Q), its QR, log|R_ii| added to sumLog if given. */
+        void step(double[] jac, boolean transposed, double[] sumLog) {
+            if (applyReflectors) {
+                double[] source = jac;
+                if (transposed) {
+                    transpose(jac, staging, n);
+                    source = staging;
+                }
+                // identity: J I[:, :k] is the first k columns, already in place
+                nextView.put(0, source, 0, identity ? n * k : n * n);
+                if (!identity) {
+                    check(openblas.LAPACKE_dormqr_work(COL_MAJOR, (byte) 'R', (byte) 'N', n, n, k, current, n,
+                            tau, next, n, work, lwork), "dormqr");
+                }
+            } else {
+                if (identity) {
+                    if (transposed) {
+                        for (int c = 0; c < k; c++) { // column c of J^T = row c of J
+                            for (int row = 0; row < n; row++) {
+                                nextView.put(row + c * n, jac[c + row * n]);
+                            }
+                        }
+                    } else {
+                        nextView.put(0, jac, 0, n * k);
+                    }
+                } else {
+                    jacobianView.put(0, jac, 0, n * n);
+                    openblas.cblas_dgemm(openblas.CblasColMajor, transposed ? openblas.CblasTrans
+                            : openblas.CblasNoTrans, openblas.CblasNoTrans, n, k, n, 1.0, jacobian, n, current, n,
+                            0.0, next, n);
+                }
+            }
+            check(openblas.LAPACKE_dgeqrf_work(COL_MAJOR, n, k, next, n, tau, work, lwork), "dgeqrf");
+            if (sumLog != null) {
+                for (int i = 0; i < k; i++) {
+                    sumLog[i] += Math.log(Math.abs(nextView.get(i + i * n)));
+                }
+            }
+            if (!applyReflectors) {
+                check(openblas.LAPACKE_dorgqr_work(COL_MAJOR, n, k, k, next, n, tau, work, lwork), "dorgqr");
+            }
+            DoublePointer t = current;
+            current = next;
+            next = t;
+            DoubleBuffer tv = currentView;
+            currentView = nextView;
+            nextView = tv;
+            identity = false;
+        }
+
+        /** out (column-major n x n) = in^T, in cache-sized tiles. */
+        private static void transpose(double[] in, double[] out, int n) {
+            final int tile = 32;
+            for (int c0 = 0; c0 < n; c0 += tile) {
+                int c1 = Math.min(n, c0 + tile);
+                for (int r0 = 0; r0 < n; r0 += tile) {
+                    int r1 = Math.min(n, r0 + tile);
+                    for (int c = c0; c < c1; c++) {
+                        int inCol = c * n;
+                        for (int row = r0; row < r1; row++) {
+                            out[c + row * n] = in[row + inCol];
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void check(int info, String what) {
+            if (info != 0) {
+                throw new IllegalStateException("LAPACK " + what + " failed with info " + info);
+            }
+        }
+
+        /** Whether OpenBLAS's LAPACK is reachable through JavaCPP and dgeqrf gives R of a known 3 x 2 example. */
+        private static boolean selfTest() {
+            try {
+                Nd4j.getBlasWrapper(); // ND4J's CPU backend loads the same OpenBLAS
+                try (DoublePointer a = new DoublePointer(3, 4, 0, 1, 2, 2); DoublePointer t = new DoublePointer(2);
+                     DoublePointer w = new DoublePointer(64)) {
+                    int info = openblas.LAPACKE_dgeqrf_work(COL_MAJOR, 3, 2, a, 3, t, w, 64);
+                    double r00 = Math.abs(a.get(0));
+                    double r01 = Math.abs(a.get(3));
+                    double r11 = Math.abs(a.get(4));
+                    return info == 0 && Math.abs(r00 - 5) < 1e-12 && Math.abs(r01 - 2.2) < 1e-12
+                            && Math.abs(r11 - Math.sqrt(9 - 2.2 * 2.2)) < 1e-12;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
+    }
+
+    /**
      * Whether {@code BaseLapack.dgeqrf(m, n, A, null, info)} leaves the Q factor in A (true for ND4J's CpuLapack,
      * which runs LAPACKE dgeqrf then dorgqr), checked on a 3 x 2 example so a backend that behaves differently falls
      * back to {@code geqrf(A, R)}.
@@ -213,8 +398,13 @@ public final class QrLyapunovEstimator {
         }
     }
 
-    /** Whether the fast LAPACK path (geqrf + orgqr without the R copy) is in use; for diagnostics and tests. */
+    /** Whether a fast LAPACK path (direct, or ND4J's geqrf + orgqr without the R copy) is in use; for tests. */
     boolean usesFastLapackPath() {
-        return fastLapack != null;
+        return direct != null || fastLapack != null;
+    }
+
+    /** Whether the direct OpenBLAS path is in use; for tests. */
+    boolean usesDirectPath() {
+        return direct != null;
     }
 }

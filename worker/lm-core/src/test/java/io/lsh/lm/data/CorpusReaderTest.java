@@ -141,9 +141,5 @@ class CorpusReaderTest {
         assertEquals(217_646, w.valid().length);
         assertEquals(245_569, w.test().length);
         assertEquals(33_278, w.vocabulary().size());
-        // a limit on the real data: exact size, every id in range
-        Corpus small = CorpusReader.read(ptb, 2_000);
-        assertEquals(2_000, small.vocabulary().size());
-        assertTrue(java.util.Arrays.stream(small.train()).allMatch(i -> i >= 0 && i < 2_000));
     }
 }

@@ -135,6 +135,27 @@ class LstmLanguageModelTest {
     }
 
     @Test
+    void parallelKernelPathsAreDeterministic() {
+        // large enough for the parallel softmax (rows x V >= 2^18)
+        LstmLanguageModel m = new LstmLanguageModel(new ModelSpec(1024, 16, List.of(16), 0.2, false), 4L);
+        BpttWindow w = LstmGradientCheckTest.randomWindow(1024, 16, 16, 3L);
+        m.reseedDropout(5L);
+        double first = m.forwardBackward(w, m.initialState(16));
+        List<INDArray> gradients = m.parameters().stream().map(p -> p.gradient().dup()).toList();
+        for (int repeat = 0; repeat < 3; repeat++) {
+            m.reseedDropout(5L);
+            assertEquals(first, m.forwardBackward(w, m.initialState(16)), 0.0);
+            for (int k = 0; k < gradients.size(); k++) {
+                assertArrayEquals(gradients.get(k).data().asFloat(), m.parameters().get(k).gradient().data().asFloat(),
+                        m.parameters().get(k).name()); // bitwise: INDArray.equals has a tolerance
+            }
+        }
+        m.releaseBuffers();
+        m.reseedDropout(5L);
+        assertEquals(first, m.forwardBackward(w, m.initialState(16)), 0.0);
+    }
+
+    @Test
     void rejectsForeignStateAndOutOfRangeTokens() {
         LstmLanguageModel m = new LstmLanguageModel(SPEC, 4L);
         BpttWindow w = LstmGradientCheckTest.randomWindow(9, 3, 2, 1L);

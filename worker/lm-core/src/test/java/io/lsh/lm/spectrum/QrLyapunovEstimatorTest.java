@@ -23,6 +23,22 @@ class QrLyapunovEstimatorTest {
     }
 
     @Test
+    void usesTheDirectOpenBlasPathAndBothOfItsVariantsAgree() {
+        // k >= n/3 applies the Householder reflectors to J (dormqr); k < n/3 forms Q (dorgqr) and multiplies (dgemm)
+        assertTrue(new QrLyapunovEstimator(10, 10).usesDirectPath());
+        int n = 10;
+        double[] a = TestSystems.randomMatrix(n, new Random(17));
+        for (boolean transposed : new boolean[] {false, true}) {
+            double[] all = new QrLyapunovEstimator(n, n).estimate(TestSystems.linear(n, a), inputs(3), inputs(25),
+                    transposed);
+            double[] three = new QrLyapunovEstimator(n, 3).estimate(TestSystems.linear(n, a), inputs(3), inputs(25),
+                    transposed);
+            assertArrayEquals(Arrays.copyOf(all, 3), three, 1e-12);
+            assertEquals(TestSystems.logAbsDet(n, a), Arrays.stream(all).sum(), 1e-10);
+        }
+    }
+
+    @Test
     void diagonalMapGivesLogAbsInQrOrder() {
         double[] a = {0.5, 2.0, -3.0, 1.0, -0.25};
         QrLyapunovEstimator estimator = new QrLyapunovEstimator(a.length, a.length);
