@@ -39,7 +39,10 @@ public final class ClusterNodeConfig {
                   }
                   cluster {
                     downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                    # keep-majority counted over the coordinator role: the side with the coordinator always survives a
+                    # partition, workers cut off from it down themselves (and are replaced by whoever joins).
                     split-brain-resolver.active-strategy = "keep-majority"
+                    split-brain-resolver.keep-majority.role = "coordinator"
                     jmx.multi-mbeans-in-same-jvm = on
                     log-info = off
                   }

@@ -40,7 +40,14 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
         } catch (SearchSpaceException e) {
             throw new SettingsException("lsh.space: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new SettingsException("lsh.search: " + e.getMessage());
+            // the engine names its record fields; say the study-file keys instead
+            String message = e.getMessage()
+                    .replace("finalEpochs", "lsh.search.final-epochs")
+                    .replace("initialEpochs", "lsh.search.first-round-epochs")
+                    .replace("epochsPerRound", "lsh.search.round-epochs")
+                    .replace("candidates", "lsh.search.candidates")
+                    .replace("finalists", "lsh.search.finalists");
+            throw new SettingsException(message.startsWith("lsh.") ? message : "lsh.search: " + message);
         }
     }
 

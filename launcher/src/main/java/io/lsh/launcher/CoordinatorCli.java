@@ -1,0 +1,58 @@
+package io.lsh.launcher;
+
+import io.lsh.config.StudySettings;
+import io.lsh.coordinator.StudyOutcome;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lsh coordinator}: starts the coordinator node of a study; workers join it with {@code lsh worker}. */
+@Command(name = "coordinator", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {
+            "Starts the coordinator node and runs the study with whatever workers join it (lsh worker --join "
+                    + "HOST:PORT, from this or other machines). Ends with the leaderboard when the study is done.",
+            "Workers must see the corpus at the same path, and the study folder (checkpoints) at the same path: "
+                    + "on one machine that is given; across machines use a shared directory for --out."})
+final class CoordinatorCli implements Callable<Integer> {
+
+    /** The default coordinator port. */
+    static final int DEFAULT_PORT = 25520;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StudyOptions study;
+
+    @Option(names = "--bind", paramLabel = "HOST:PORT", description = "Address the coordinator binds to and "
+            + "workers join (default: 127.0.0.1:" + DEFAULT_PORT + "; loopback only unless you change it).")
+    String bind = "127.0.0.1:" + DEFAULT_PORT;
+
+    @Override
+    public Integer call() throws Exception {
+        HostPort address = HostPort.parse(bind, DEFAULT_PORT);
+        StudySettings settings = study.settings(spec.commandLine(), Map.of());
+        if (study.printConfig) {
+            spec.commandLine().getOut().println(settings.rendered());
+            return LshMain.OK;
+        }
+        return StudyOptions.runStudy(settings, spec.commandLine().getOut(), folder -> {
+            CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
+            ActorSystem<Void> node = ClusterNodes.startCoordinator(settings, folder, address, outcome);
+            LoggerFactory.getLogger("io.lsh.study").info(
+                    "Coordinator listening on {}; start workers with: bin/lsh worker --join {}", address, address);
+            try {
+                return ClusterNodes.await(outcome);
+            } finally {
+                ClusterNodes.terminate(node);
+            }
+        });
+    }
+}

@@ -1,0 +1,92 @@
+package io.lsh.launcher;
+
+import io.lsh.config.StudySettings;
+import io.lsh.config.StudySettingsLoader;
+import io.lsh.coordinator.StudyFolder;
+import io.lsh.coordinator.StudyOutcome;
+import io.lsh.coordinator.StudyPlan;
+import io.lsh.lm.data.Corpus;
+import io.lsh.lm.data.CorpusReader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The options every command that runs a study shares, and the checks made before anything is created. */
+final class StudyOptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.lsh.study");
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON study file; its keys override "
+            + "reference.conf (documented in config/src/main/resources/reference.conf; examples in config/examples).")
+    Path config;
+
+    @Option(names = "--seed", paramLabel = "SEED", description = "Study seed (default: lsh.study.seed = 42).")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Parent folder of the study folder (default: "
+            + "lsh.study.out = studies).")
+    Path out;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any key under lsh, e.g. "
+            + "--set pruning.sparsity=0.8 (repeatable).")
+    List<String> sets = List.of();
+
+    @Option(names = "--print-config", description = "Print the resolved settings and exit.")
+    boolean printConfig;
+
+    /** Settings from reference.conf, the study file and the options (plus {@code extra} overrides). */
+    StudySettings settings(CommandLine commandLine, Map<String, Object> extra) {
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(commandLine,
+                        "Invalid value for option '--set': '" + set + "' (expected KEY=VALUE)");
+            }
+            overrides.put(set.substring(0, eq).trim().replaceFirst("^lsh\\.", ""), set.substring(eq + 1).trim());
+        }
+        overrides.putAll(extra);
+        if (seed != null) {
+            overrides.put("study.seed", seed);
+        }
+        if (out != null) {
+            overrides.put("study.out", out.toString());
+        }
+        return StudySettingsLoader.load(Optional.ofNullable(config), overrides);
+    }
+
+    /**
+     * Checks everything (settings, pruning names, schedule, corpus) before anything is created, then creates the
+     * study folder, logs to its lsh.log while {@code run} runs the study, and prints the leaderboard.
+     *
+     * @return the exit code
+     */
+    static int runStudy(StudySettings settings, PrintWriter stdout, Function<StudyFolder, StudyOutcome> run)
+            throws Exception {
+        PruningNames.check(settings);
+        StudyPlan.of(settings);
+        Corpus corpus = CorpusReader.read(settings.corpus().dir(), settings.corpus().maxVocab());
+        StudyFolder folder = StudyFolder.create(settings.study().out(), settings.study().name(), LocalDateTime.now());
+        StudyOutcome outcome;
+        try (AutoCloseable log = Logging.logToFile(folder.logFile())) {
+            LOG.info("Study folder {}", folder.path());
+            LOG.info("Corpus {}: {} train / {} valid / {} test tokens, vocabulary {}", settings.corpus().dir(),
+                    corpus.train().length, corpus.valid().length, corpus.test().length, corpus.vocabulary().size());
+            outcome = run.apply(folder);
+        }
+        stdout.println();
+        stdout.println(outcome.leaderboard());
+        stdout.println("Study folder: " + folder.path());
+        stdout.flush();
+        return outcome.completed() ? LshMain.OK : LshMain.FAILED;
+    }
+}

@@ -1,0 +1,59 @@
+package io.lsh.launcher;
+
+import java.net.InetAddress;
+import java.util.Collections;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lsh worker}: a worker node that joins a coordinator and takes trials until the study ends. */
+@Command(name = "worker", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {
+            "Starts a worker node that joins the coordinator's cluster, registers, and takes trials until the "
+                    + "study ends. One worker JVM per GPU is the intended setup; several CPU workers per machine "
+                    + "are allowed (--workers)."})
+final class WorkerCli implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--join", required = true, paramLabel = "HOST:PORT",
+            description = "The coordinator's address (its --bind).")
+    String join;
+
+    @Option(names = "--bind", paramLabel = "HOST[:PORT]", description = "Address this node binds to (default: "
+            + "127.0.0.1 and a free port; use the machine's address when the coordinator is elsewhere).")
+    String bind = "127.0.0.1:0";
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "The device the workers own: cpu (this "
+            + "build's ND4J backend). cuda:N needs a build with -Pcuda and is not available in the CPU build.")
+    String device = "cpu";
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker actors in this JVM (default 1); each "
+            + "gets cores / N BLAS threads.")
+    int workers = 1;
+
+    @Override
+    public Integer call() throws Exception {
+        HostPort coordinator = HostPort.parse(join, CoordinatorCli.DEFAULT_PORT);
+        HostPort address = HostPort.parse(bind, 0);
+        if (!device.equals("cpu")) {
+            throw new UserInputException("device '" + device + "' is not available: this build runs ND4J's CPU "
+                    + "backend (use --device cpu, or build with mvn -Pcuda for cuda:N)");
+        }
+        if (workers < 1) {
+            throw new UserInputException("--workers must be at least 1, got " + workers);
+        }
+        String nodeId = InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+        ActorSystem<Void> node = ClusterNodes.startWorkers(nodeId, Collections.nCopies(workers, device), address,
+                coordinator);
+        LoggerFactory.getLogger("io.lsh.study").info("Worker node {} with {} {} worker(s), joining {}", nodeId,
+                workers, device, coordinator);
+        node.getWhenTerminated().toCompletableFuture().join();
+        return LshMain.OK;
+    }
+}

@@ -1,0 +1,128 @@
+package io.lsh.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Coordinator and workers as separate JVM processes on loopback (`lsh coordinator`, `lsh worker --join`): a tiny
+ * study completes, and it still completes when a worker process is killed in the middle of it.
+ */
+class MultiJvmStudyTest {
+
+    @TempDir
+    Path out;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private static Path repo() {
+        Path repo = Path.of("").toAbsolutePath();
+        while (!Files.exists(repo.resolve("config/examples/tiny.conf"))) {
+            repo = repo.getParent();
+        }
+        return repo;
+    }
+
+    private Process lsh(String name, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                // detect a killed worker within seconds instead of the production default of 20 s
+                "-Dpekko.cluster.split-brain-resolver.stable-after=2s",
+                "-cp", System.getProperty("java.class.path"), LshMain.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.resolve(name + ".out").toFile());
+        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Process p = builder.start();
+        processes.add(p);
+        return p;
+    }
+
+    private Process coordinator(int port) throws Exception {
+        Path repo = repo();
+        return lsh("coordinator", "coordinator", "--config", repo.resolve("config/examples/tiny.conf").toString(),
+                "--set", "corpus.dir=" + repo.resolve("data/wikitext-2-excerpt"),
+                "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port);
+    }
+
+    private Path studyFolder() throws Exception {
+        try (Stream<Path> s = Files.list(out.resolve("studies"))) {
+            return s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    private String output(String name) throws Exception {
+        return Files.readString(out.resolve(name + ".out"));
+    }
+
+    @Test
+    void coordinatorAndTwoWorkerProcessesRunAStudy() throws Exception {
+        int port = ClusterNodes.freePort("127.0.0.1");
+        Process coordinator = coordinator(port);
+        Process w1 = lsh("w1", "worker", "--join", "127.0.0.1:" + port);
+        Process w2 = lsh("w2", "worker", "--join", "127.0.0.1:" + port);
+        assertTrue(coordinator.waitFor(4, TimeUnit.MINUTES), "the study ends");
+        assertEquals(0, coordinator.exitValue(), output("coordinator"));
+        assertTrue(output("coordinator").contains("SELECTED"), output("coordinator"));
+        assertTrue(w1.waitFor(60, TimeUnit.SECONDS) && w2.waitFor(60, TimeUnit.SECONDS), "workers leave at the end");
+        assertEquals(0, w1.exitValue(), output("w1"));
+        String journal = Files.readString(studyFolder().resolve("journal.jsonl"));
+        assertEquals(2, journal.lines().filter(l -> l.contains("\"event\":\"worker_registered\"")).count(), journal);
+        assertEquals(5, Files.readAllLines(studyFolder().resolve("trials.csv")).size());
+    }
+
+    @Test
+    void aKilledWorkerLosesItsTrialToTheOthers() throws Exception {
+        int port = ClusterNodes.freePort("127.0.0.1");
+        Process coordinator = coordinator(port);
+        Process victim = lsh("victim", "worker", "--join", "127.0.0.1:" + port);
+        lsh("w2", "worker", "--join", "127.0.0.1:" + port);
+        // kill the victim as soon as it holds a candidate trial
+        Path journal = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        boolean killed = false;
+        while (!killed && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            if (journal == null && Files.exists(out.resolve("studies"))) {
+                try (Stream<Path> s = Files.list(out.resolve("studies"))) {
+                    journal = s.findFirst().map(p -> p.resolve("journal.jsonl")).orElse(null);
+                }
+            }
+            if (journal != null && Files.exists(journal)) {
+                String victimId = Files.readString(journal).lines()
+                        .filter(l -> l.contains("worker_registered") && l.contains("-" + victim.pid() + "/"))
+                        .findFirst().map(l -> l.replaceAll(".*\"worker\":\"([^\"]+)\".*", "$1")).orElse(null);
+                if (victimId != null && Files.readString(journal).lines().anyMatch(l -> l.contains("run_assigned")
+                        && l.contains("\"worker\":\"" + victimId + "\"") && !l.contains("\"trial\":0,"))) {
+                    victim.destroyForcibly();
+                    killed = true;
+                }
+            }
+        }
+        assertTrue(killed, "the victim got a candidate trial");
+        assertTrue(coordinator.waitFor(4, TimeUnit.MINUTES), "the study ends without the victim");
+        assertEquals(0, coordinator.exitValue(), output("coordinator"));
+        String events = Files.readString(journal);
+        assertTrue(events.contains("\"event\":\"worker_lost\""), "the loss is recorded");
+        assertEquals(5, Files.readAllLines(studyFolder().resolve("trials.csv")).size());
+        assertTrue(Files.readString(studyFolder().resolve("trials.csv")).lines().skip(1)
+                .noneMatch(l -> l.contains(",FAILED,")), "the lost trial was resumed elsewhere, not failed");
+        assertTrue(new File(studyFolder().toFile(), "selected-model.lshc").isFile());
+    }
+}
