@@ -37,7 +37,7 @@ final class CoordinatorCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HostPort address = HostPort.parse(bind, DEFAULT_PORT);
+        HostPort address = HostPort.parse("--bind", bind, DEFAULT_PORT);
         StudySettings settings = study.settings(spec.commandLine(), Map.of());
         if (study.printConfig) {
             spec.commandLine().getOut().println(settings.rendered());

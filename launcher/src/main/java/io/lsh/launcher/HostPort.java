@@ -1,7 +1,5 @@
 package io.lsh.launcher;
 
-import picocli.CommandLine;
-
 /** A {@code HOST:PORT} (or {@code HOST}, with a default port) given on the command line. */
 record HostPort(String host, int port) {
 
@@ -10,8 +8,8 @@ record HostPort(String host, int port) {
         return host + ":" + port;
     }
 
-    /** Parses {@code HOST:PORT} or {@code HOST}; picocli reports a failure as a bad option value. */
-    static HostPort parse(String value, int defaultPort) {
+    /** Parses {@code HOST:PORT} or {@code HOST} given as {@code option}; a bad value is the user's mistake. */
+    static HostPort parse(String option, String value, int defaultPort) {
         String host = value;
         int port = defaultPort;
         int colon = value.lastIndexOf(':');
@@ -24,7 +22,8 @@ record HostPort(String host, int port) {
             }
         }
         if (host.isBlank() || port < 0 || port > 65535) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (port 0-65535)");
+            throw new UserInputException("Invalid value for option '" + option + "': '" + value
+                    + "' is not HOST:PORT (port 0-65535)");
         }
         return new HostPort(host, port);
     }

@@ -7,6 +7,8 @@ import io.lsh.coordinator.StudyOutcome;
 import io.lsh.coordinator.StudyPlan;
 import io.lsh.lm.data.Corpus;
 import io.lsh.lm.data.CorpusReader;
+import io.lsh.report.ReportException;
+import io.lsh.report.StudyReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -85,6 +87,12 @@ final class StudyOptions {
         }
         stdout.println();
         stdout.println(outcome.leaderboard());
+        try {
+            stdout.println("Report: " + StudyReport.write(folder.path()));
+        } catch (ReportException e) {
+            // the study's results are all written; a report can be made again with `lsh report`
+            LOG.warn("No report: {}", e.getMessage());
+        }
         stdout.println("Study folder: " + folder.path());
         stdout.flush();
         return outcome.completed() ? LshMain.OK : LshMain.FAILED;

@@ -39,8 +39,8 @@ final class WorkerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HostPort coordinator = HostPort.parse(join, CoordinatorCli.DEFAULT_PORT);
-        HostPort address = HostPort.parse(bind, 0);
+        HostPort coordinator = HostPort.parse("--join", join, CoordinatorCli.DEFAULT_PORT);
+        HostPort address = HostPort.parse("--bind", bind, 0);
         if (!device.equals("cpu")) {
             throw new UserInputException("device '" + device + "' is not available: this build runs ND4J's CPU "
                     + "backend (use --device cpu, or build with mvn -Pcuda for cuda:N)");

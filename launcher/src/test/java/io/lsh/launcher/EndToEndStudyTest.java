@@ -75,5 +75,11 @@ class EndToEndStudyTest {
         String journal = Files.readString(folder.resolve("journal.jsonl"));
         assertTrue(journal.contains("\"event\":\"study_finished\""), journal);
         assertTrue(Files.readString(folder.resolve("lsh.log")).contains("Dense reference: epoch 1/3"));
+        // The report is written at the end, and `lsh report` writes it again.
+        assertTrue(r.out().contains("Report: " + folder.resolve("report/index.html")), r.out());
+        String html = Files.readString(folder.resolve("report/index.html"));
+        assertTrue(html.contains("Spearman"), "rank correlations in the report");
+        LshCommandLineTest.Result again = LshCommandLineTest.run("report", folder.toString());
+        assertEquals(0, again.code(), again.err());
     }
 }

@@ -84,6 +84,19 @@ class LshCommandLineTest {
     }
 
     @Test
+    void reportOfAMissingStudyFolder() throws IOException {
+        Path missing = dir.resolve("no-study");
+        assertUsageError(run("report", missing.toString()), missing.toString());
+    }
+
+    @Test
+    void workerNeedsAValidCoordinatorAddressAndDevice() throws IOException {
+        assertUsageError(run("worker", "--join", "localhost:http"), "localhost:http");
+        assertUsageError(run("worker", "--join", "127.0.0.1:25520", "--device", "cuda:0"), "cuda:0");
+        assertUsageError(run("worker"), "--join");
+    }
+
+    @Test
     void missingOrEmptyCorpus() throws IOException {
         Path nowhere = dir.resolve("no-corpus");
         assertUsageError(run("search", "--out", dir.toString(), "--set", "corpus.dir=" + nowhere), nowhere.toString());
