@@ -25,12 +25,8 @@ class EndToEndStudyTest {
 
     @Test
     void tinyStudyProducesACompleteStudyFolder() throws Exception {
-        Path repo = Path.of("").toAbsolutePath();
-        while (!Files.exists(repo.resolve("config/examples/tiny.conf"))) {
-            repo = repo.getParent();
-        }
-        Path config = repo.resolve("config/examples/tiny.conf");
-        Path corpus = repo.resolve("data/wikitext-2-excerpt");
+        Path config = RepoPaths.tinyStudy();
+        Path corpus = RepoPaths.builtInCorpus();
         LshCommandLineTest.Result r = LshCommandLineTest.run("search", "--config", config.toString(),
                 "--out", out.toString(), "--workers", "2", "--seed", "7", "--set", "corpus.dir=" + corpus);
         assertEquals(0, r.code(), r.err() + r.out());

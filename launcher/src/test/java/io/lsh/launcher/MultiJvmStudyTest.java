@@ -30,14 +30,6 @@ class MultiJvmStudyTest {
         processes.forEach(Process::destroyForcibly);
     }
 
-    private static Path repo() {
-        Path repo = Path.of("").toAbsolutePath();
-        while (!Files.exists(repo.resolve("config/examples/tiny.conf"))) {
-            repo = repo.getParent();
-        }
-        return repo;
-    }
-
     private Process lsh(String name, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
@@ -55,9 +47,8 @@ class MultiJvmStudyTest {
     }
 
     private Process coordinator(int port) throws Exception {
-        Path repo = repo();
-        return lsh("coordinator", "coordinator", "--config", repo.resolve("config/examples/tiny.conf").toString(),
-                "--set", "corpus.dir=" + repo.resolve("data/wikitext-2-excerpt"),
+        return lsh("coordinator", "coordinator", "--config", RepoPaths.tinyStudy().toString(),
+                "--set", "corpus.dir=" + RepoPaths.builtInCorpus(),
                 "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port);
     }
 

@@ -1,11 +1,9 @@
 package io.lsh.lm.model;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Locale;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,54 +14,32 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>{@code Nd4j.gemm} costs 30-120 microseconds per call on this machine however small the matrices (it builds and
  * executes a {@code matmul} op), which dominates a small LSTM's per-step recurrent products. On the CPU backend this
  * class therefore calls the CBLAS {@code sgemm}/{@code dgemm} of the OpenBLAS build that ND4J itself uses
- * ({@code org.bytedeco.openblas.global.openblas_nolapack}, looked up reflectively so that the module still compiles
- * against other backends), about 1 microsecond per call; it falls back to {@code Nd4j.gemm} on other backends or
- * layouts. A view's {@code data().addressPointer()} already includes the view's offset (docs/dl4j-notes.md).
- * Shapes are validated in Java before any native call. Thread-safe.
+ * ({@code openblas_nolapack}), about 1 microsecond per call; it falls back to {@code Nd4j.gemm} on other backends
+ * (device memory) and for layouts CBLAS cannot take. A view's {@code data().addressPointer()} already includes the
+ * view's offset (docs/dl4j-notes.md). Shapes are validated in Java before any native call. Thread-safe.
  */
 final class Gemm {
 
-    private static final int CBLAS_ROW_MAJOR = 101;
-    private static final int CBLAS_NO_TRANS = 111;
-    private static final int CBLAS_TRANS = 112;
+    private final boolean directBlas;
 
-    private final MethodHandle sgemm;
-    private final MethodHandle dgemm;
-
-    private Gemm(MethodHandle sgemm, MethodHandle dgemm) {
-        this.sgemm = sgemm;
-        this.dgemm = dgemm;
+    private Gemm(boolean directBlas) {
+        this.directBlas = directBlas;
     }
 
-    /** Direct CBLAS when ND4J runs on the CPU backend and OpenBLAS is present, else {@code Nd4j.gemm}. */
+    /** Direct CBLAS when ND4J runs on the CPU backend, else {@code Nd4j.gemm}. */
     static Gemm create() {
         String backend = Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT);
-        if (!backend.contains("cpu")) {
-            return new Gemm(null, null);
-        }
-        try {
-            Class<?> blas = Class.forName("org.bytedeco.openblas.global.openblas_nolapack");
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            MethodHandle s = lookup.findStatic(blas, "cblas_sgemm", MethodType.methodType(void.class, int.class,
-                    int.class, int.class, int.class, int.class, int.class, float.class, FloatPointer.class, int.class,
-                    FloatPointer.class, int.class, float.class, FloatPointer.class, int.class));
-            MethodHandle d = lookup.findStatic(blas, "cblas_dgemm", MethodType.methodType(void.class, int.class,
-                    int.class, int.class, int.class, int.class, int.class, double.class, DoublePointer.class,
-                    int.class, DoublePointer.class, int.class, double.class, DoublePointer.class, int.class));
-            return new Gemm(s, d);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return new Gemm(null, null);
-        }
+        return new Gemm(backend.contains("cpu"));
     }
 
     /** Whether calls go straight to CBLAS. */
     boolean isDirectBlas() {
-        return sgemm != null;
+        return directBlas;
     }
 
     /** {@code c = op(a) op(b) + beta c}, {@code op} = transpose if the flag is set. */
     void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double beta) {
-        if (sgemm == null || !rowMajor(a) || !rowMajor(b) || !rowMajor(c)
+        if (!directBlas || !rowMajor(a) || !rowMajor(b) || !rowMajor(c)
                 || a.dataType() != c.dataType() || b.dataType() != c.dataType()) {
             Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, beta);
             return;
@@ -78,29 +54,23 @@ final class Gemm {
             throw new IllegalArgumentException("gemm shapes do not match: " + shape(a, transposeA) + " x "
                     + shape(b, transposeB) + " -> " + m + "x" + n);
         }
-        int ta = transposeA ? CBLAS_TRANS : CBLAS_NO_TRANS;
-        int tb = transposeB ? CBLAS_TRANS : CBLAS_NO_TRANS;
+        int ta = transposeA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int tb = transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int lda = leadingDimension(a);
         int ldb = leadingDimension(b);
         int ldc = leadingDimension(c);
-        try {
-            if (c.dataType() == DataType.FLOAT) {
-                sgemm.invokeExact(CBLAS_ROW_MAJOR, ta, tb, m, n, k, 1.0f,
-                        (FloatPointer) a.data().addressPointer(), lda,
-                        (FloatPointer) b.data().addressPointer(), ldb, (float) beta,
-                        (FloatPointer) c.data().addressPointer(), ldc);
-            } else if (c.dataType() == DataType.DOUBLE) {
-                dgemm.invokeExact(CBLAS_ROW_MAJOR, ta, tb, m, n, k, 1.0,
-                        (DoublePointer) a.data().addressPointer(), lda,
-                        (DoublePointer) b.data().addressPointer(), ldb, beta,
-                        (DoublePointer) c.data().addressPointer(), ldc);
-            } else {
-                Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, beta);
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("cblas gemm failed", t);
+        if (c.dataType() == DataType.FLOAT) {
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1.0f,
+                    (FloatPointer) a.data().addressPointer(), lda,
+                    (FloatPointer) b.data().addressPointer(), ldb, (float) beta,
+                    (FloatPointer) c.data().addressPointer(), ldc);
+        } else if (c.dataType() == DataType.DOUBLE) {
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, m, n, k, 1.0,
+                    (DoublePointer) a.data().addressPointer(), lda,
+                    (DoublePointer) b.data().addressPointer(), ldb, beta,
+                    (DoublePointer) c.data().addressPointer(), ldc);
+        } else {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, beta);
         }
     }
 

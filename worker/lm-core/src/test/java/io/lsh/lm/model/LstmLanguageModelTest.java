@@ -190,6 +190,16 @@ class LstmLanguageModelTest {
                 }
             }
         }
+        // single-row views (batch size 1)
+        INDArray big = org.nd4j.linalg.factory.Nd4j.rand(DataType.DOUBLE, 5, 6);
+        INDArray row = big.get(rows(3, 4));
+        INDArray w = org.nd4j.linalg.factory.Nd4j.rand(DataType.DOUBLE, 6, 8);
+        INDArray outBig = org.nd4j.linalg.factory.Nd4j.rand(DataType.DOUBLE, 4, 8);
+        INDArray out = outBig.get(rows(1, 2));
+        INDArray expectedRow = out.add(row.mmul(w));
+        gemm.gemm(row, w, out, false, false, 1.0);
+        assertTrue(expectedRow.sub(out).amaxNumber().doubleValue() < 1e-12, "1-row views");
+
         INDArray x = org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 3, 4);
         assertThrows(IllegalArgumentException.class,
                 () -> gemm.gemm(x, x, org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, 3, 3), false, false, 0));
