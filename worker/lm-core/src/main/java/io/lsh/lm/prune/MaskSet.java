@@ -32,6 +32,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Masks are flat boolean arrays in 'c' order (row-major), one per prunable tensor, in parameter order. Entries
  * are "active" when their mask is {@code true}; active weights may still hold the value 0 (regrown weights start at
  * 0). Not thread-safe: use from the thread that trains the model.
+ *
+ * <p>The static baselines ({@link StaticPruning}, {@link GradualMagnitudePruning}) produce mask sets too; theirs are
+ * tagged with {@link #staticMethod()} and are never changed by {@link #pruneAndRegrow}.
+ *
+ * <p>Cost: an update is linear in the number of prunable entries (selections by quickselect on primitive keys, no
+ * sort; weights read once per tensor); see docs/benchmarks.md, "Pruning update".
  */
 public final class MaskSet {
 
@@ -46,11 +52,18 @@ public final class MaskSet {
     private final long[] active;
     private final INDArray[] maskArrays;
     private final long totalEntries;
-    private final long targetZeros;
+    private long targetZeros;
     private final MomentumSource momentum;
+    private final StaticPruning.Method staticMethod; // null: dynamic sparse training
     private double deathThreshold = INITIAL_DEATH_THRESHOLD;
 
     private MaskSet(List<Parameter> tensors, PruningConfig config, MomentumSource momentum) {
+        this(tensors, config, momentum, null);
+    }
+
+    private MaskSet(List<Parameter> tensors, PruningConfig config, MomentumSource momentum,
+                    StaticPruning.Method staticMethod) {
+        this.staticMethod = staticMethod;
         this.config = config;
         this.tensors = List.copyOf(tensors);
         this.momentum = momentum;
@@ -105,14 +118,80 @@ public final class MaskSet {
             throw new IllegalArgumentException("growth '" + config.growth() + "' / redistribution '"
                     + config.redistribution() + "' needs the optimizer's momentum: pass a MomentumSource");
         }
+        MaskSet set = new MaskSet(prunableOf(model), config, momentum);
+        set.initialise(rng);
+        set.applyToWeights();
+        return set;
+    }
+
+    /** The prunable parameters of {@code model} in parameter order; at least one. */
+    static List<Parameter> prunableOf(ParameterSet model) {
+        Objects.requireNonNull(model, "model");
         List<Parameter> prunable = model.parameters().stream().filter(Parameter::prunable).toList();
         if (prunable.isEmpty()) {
             throw new IllegalArgumentException("the model has no prunable parameter");
         }
-        MaskSet set = new MaskSet(prunable, config, momentum);
-        set.initialise(rng);
-        set.applyToWeights();
+        return prunable;
+    }
+
+    /**
+     * A mask set of a static baseline ({@link StaticPruning}) built from given masks (taken over, not copied), whose
+     * masked-entry count becomes the target; applies them to the weights.
+     */
+    static MaskSet ofStaticMasks(List<Parameter> prunable, PruningConfig config, StaticPruning.Method method,
+                                 boolean[][] masks) {
+        MaskSet set = new MaskSet(prunable, config, null, Objects.requireNonNull(method, "method"));
+        set.replaceMasks(masks);
         return set;
+    }
+
+    /**
+     * Replaces every mask (taken over, not copied; same lengths), makes the new masked-entry count the target and
+     * applies the masks to the weights. Used by the static baselines ({@link GradualMagnitudePruning} raises the
+     * sparsity step by step).
+     */
+    void replaceMasks(boolean[][] newMasks) {
+        if (newMasks.length != tensors.size()) {
+            throw new IllegalArgumentException("expected " + tensors.size() + " masks, got " + newMasks.length);
+        }
+        long zeros = 0;
+        for (int l = 0; l < newMasks.length; l++) {
+            if (newMasks[l].length != tensors.get(l).size()) {
+                throw new IllegalArgumentException("mask of '" + tensors.get(l).name() + "' has " + newMasks[l].length
+                        + " entries, the parameter has " + tensors.get(l).size());
+            }
+            long a = 0;
+            for (boolean b : newMasks[l]) {
+                if (b) {
+                    a++;
+                }
+            }
+            zeros += newMasks[l].length - a;
+        }
+        for (int l = 0; l < newMasks.length; l++) {
+            boolean[] mask = newMasks[l];
+            long a = 0;
+            for (boolean b : mask) {
+                if (b) {
+                    a++;
+                }
+            }
+            masks[l] = mask;
+            active[l] = a;
+            maskArrays[l] = toMaskArray(mask, tensors.get(l).value());
+        }
+        targetZeros = zeros;
+        applyToWeights();
+    }
+
+    /** The prunable parameters, in parameter order (package-internal: the static baselines and the averager). */
+    List<Parameter> tensors() {
+        return tensors;
+    }
+
+    /** The live mask of tensor {@code l} (package-internal; callers must not modify it). */
+    boolean[] maskOf(int l) {
+        return masks[l];
     }
 
     private void initialise(RandomGenerator rng) {
@@ -167,8 +246,13 @@ public final class MaskSet {
      *
      * @param deathRate fraction of each tensor's active weights to remove, in [0, 1) (0: nothing changes)
      * @param rng       source of the random growth (unused by the other criteria)
+     * @throws IllegalStateException for the masks of a static baseline ({@link #staticMethod()})
      */
     public UpdateStats pruneAndRegrow(double deathRate, RandomGenerator rng) {
+        if (staticMethod != null) {
+            throw new IllegalStateException("masks of the static baseline '" + staticMethod
+                    + "' are not updated by prune/regrow");
+        }
         if (!(deathRate >= 0.0 && deathRate < 1.0)) {
             throw new IllegalArgumentException("deathRate must be in [0, 1), got " + deathRate);
         }
@@ -179,35 +263,18 @@ public final class MaskSet {
         int[][] removed = new int[count][];
 
         if (config.death() == DeathCriterion.GLOBAL_MAGNITUDE) {
-            int[][] sortedActive = new int[count][];
-            double[][] sortedMagnitude = new double[count][];
+            int[][] activeOf = new int[count][];
+            java.util.function.IntToLongFunction[] keys = new java.util.function.IntToLongFunction[count];
             for (int l = 0; l < count; l++) {
                 double[] w = readFlat(tensors.get(l).value());
                 redistributionWeight[l] = redistributionWeight(l, w);
-                double[] magnitude = abs(w);
-                sortedActive[l] = Ranking.sortByKey(activePositions(l), magnitude);
-                double[] sm = new double[sortedActive[l].length];
-                for (int i = 0; i < sm.length; i++) {
-                    sm[i] = magnitude[sortedActive[l][i]];
-                }
-                sortedMagnitude[l] = sm;
+                activeOf[l] = activePositions(l);
+                keys[l] = i -> Selection.magnitudeKey(w[i]);
             }
             long totalActive = Arrays.stream(active).sum();
             long toKill = Math.round(deathRate * totalActive);
-            int[] taken = new int[count];
-            for (long killed = 0; killed < toKill; killed++) {
-                int best = -1;
-                for (int l = 0; l < count; l++) {
-                    if (taken[l] < sortedActive[l].length && (best < 0
-                            || Double.compare(sortedMagnitude[l][taken[l]], sortedMagnitude[best][taken[best]]) < 0)) {
-                        best = l;
-                    }
-                }
-                taken[best]++;
-            }
-            for (int l = 0; l < count; l++) {
-                removed[l] = Arrays.copyOf(sortedActive[l], taken[l]);
-            }
+            int[][] taken = Selection.smallestAcross(activeOf, toKill, keys);
+            System.arraycopy(taken, 0, removed, 0, count);
         } else {
             long expected = 0;
             for (int l = 0; l < count; l++) {
@@ -216,7 +283,7 @@ public final class MaskSet {
                 int toKill = (int) Math.round(deathRate * active[l]);
                 expected += toKill;
                 removed[l] = switch (config.death()) {
-                    case MAGNITUDE -> Arrays.copyOf(Ranking.sortByKey(activePositions(l), abs(w)), toKill);
+                    case MAGNITUDE -> Selection.smallest(activePositions(l), toKill, i -> Selection.magnitudeKey(w[i]));
                     case SET -> setDeath(activePositions(l), w, toKill);
                     case THRESHOLD -> thresholdDeath(activePositions(l), w, deathThreshold);
                     default -> throw new IllegalStateException("unhandled death criterion " + config.death());
@@ -269,7 +336,13 @@ public final class MaskSet {
             }
             active[l] += grown.length;
             Parameter p = tensors.get(l);
-            if (removed[l].length > 0 || grown.length > 0) {
+            if ((removed[l].length > 0 || grown.length > 0) && direct(p.value()) && direct(maskArrays[l])) {
+                // flip the changed mask entries in place, zero the regrown weights, then mask (zeroes the dead ones)
+                setEntries(maskArrays[l], removed[l], 0.0);
+                setEntries(maskArrays[l], grown, 1.0);
+                setEntries(p.value(), grown, 0.0);
+                p.value().muli(maskArrays[l]);
+            } else if (removed[l].length > 0 || grown.length > 0) {
                 boolean[] keep = mask.clone();
                 for (int i : grown) {
                     keep[i] = false;
@@ -336,8 +409,6 @@ public final class MaskSet {
                 zero[zi++] = i;
             }
         }
-        pos = Ranking.sortByKey(pos, w); // smallest positive first
-        neg = Ranking.sortByKey(neg, w); // most negative (largest magnitude) first
         int takePos = Math.min((toKill + 1) / 2, pos.length);
         int takeNeg = Math.min(toKill / 2, neg.length);
         int shortfall = toKill - takePos - takeNeg;
@@ -347,6 +418,9 @@ public final class MaskSet {
         takePos += morePos;
         shortfall -= morePos;
         takeNeg += Math.min(shortfall, neg.length - takeNeg);
+        // smallest positive first; most negative (largest magnitude) first
+        pos = Selection.smallest(pos, takePos, i -> Selection.signedKey(w[i]));
+        neg = Selection.smallest(neg, takeNeg, i -> Selection.signedKey(w[i]));
         int[] out = new int[takePos + takeNeg + takeZero];
         System.arraycopy(pos, 0, out, 0, takePos);
         System.arraycopy(neg, 0, out, takePos, takeNeg);
@@ -387,7 +461,7 @@ public final class MaskSet {
                 }
             }
         }
-        double[] score = config.growth() == GrowthCriterion.RANDOM ? null : growthScore(l);
+        double[] score = config.growth() == GrowthCriterion.RANDOM ? null : growthSource(l);
         int fromFresh = Math.min(count, fresh.length);
         int[] chosen = new int[count];
         System.arraycopy(choose(fresh, fromFresh, score, rng), 0, chosen, 0, fromFresh);
@@ -399,8 +473,8 @@ public final class MaskSet {
         return chosen;
     }
 
-    /** Growth score (larger is better), or null for random growth. */
-    private double[] growthScore(int l) {
+    /** Values whose magnitude ranks the candidates (larger is better), for the non-random growth criteria. */
+    private double[] growthSource(int l) {
         Parameter p = tensors.get(l);
         INDArray source = switch (config.growth()) {
             case GRADIENT -> p.gradient();
@@ -410,24 +484,20 @@ public final class MaskSet {
         if (source == null) {
             return new double[(int) p.size()];
         }
-        double[] values = readFlat(source);
-        for (int i = 0; i < values.length; i++) {
-            values[i] = -Math.abs(values[i]); // ascending sort of -|g| = largest |g| first
-        }
-        return values;
+        return readFlat(source);
     }
 
-    private static int[] choose(int[] candidates, int count, double[] negativeScore, RandomGenerator rng) {
+    private static int[] choose(int[] candidates, int count, double[] score, RandomGenerator rng) {
         if (count == 0) {
             return new int[0];
         }
         if (count > candidates.length) {
             throw new IllegalStateException("cannot choose " + count + " of " + candidates.length);
         }
-        if (negativeScore != null) {
-            return Arrays.copyOf(Ranking.sortByKey(candidates, negativeScore), count);
+        if (score != null) { // largest |score| first, ties to the lower index
+            return Selection.smallest(candidates, count, i -> Selection.largestMagnitudeKey(score[i]));
         }
-        int[] pool = candidates.clone();
+        int[] pool = candidates; // owned by the caller's scratch: shuffled in place
         for (int i = 0; i < count; i++) { // partial Fisher-Yates
             int j = i + rng.nextInt(pool.length - i);
             int t = pool[i];
@@ -470,7 +540,8 @@ public final class MaskSet {
      * {@link #applyToWeights()}.
      *
      * @throws IllegalArgumentException if a name is missing or unknown, a length differs, or the masks do not have
-     *                                  exactly the configured number of masked entries
+     *                                  exactly the configured number of masked entries (any number for
+     *                                  {@link GradualMagnitudePruning}, whose sparsity depends on the step)
      */
     public void restore(Map<String, boolean[]> saved) {
         Objects.requireNonNull(saved, "saved");
@@ -496,7 +567,9 @@ public final class MaskSet {
                 }
             }
         }
-        if (zeros != targetZeros) {
+        if (staticMethod == StaticPruning.Method.GRADUAL_MAGNITUDE) {
+            targetZeros = zeros; // the sparsity of gradual magnitude pruning depends on the step
+        } else if (zeros != targetZeros) {
             throw new IllegalArgumentException("saved masks have " + zeros + " masked entries; sparsity "
                     + config.sparsity() + " of " + totalEntries + " needs " + targetZeros);
         }
@@ -529,9 +602,20 @@ public final class MaskSet {
 
     // ------------------------------------------------------------------------------------------------ reports
 
-    /** The configuration. */
+    /**
+     * The configuration. For the masks of a static baseline ({@link #staticMethod()} present) only
+     * {@link PruningConfig#sparsity()} (the final target) and {@link PruningConfig#init()} are meaningful.
+     */
     public PruningConfig config() {
         return config;
+    }
+
+    /**
+     * The static baseline that made these masks ({@link StaticPruning}, {@link GradualMagnitudePruning}), or empty for
+     * dynamic sparse training.
+     */
+    public java.util.Optional<StaticPruning.Method> staticMethod() {
+        return java.util.Optional.ofNullable(staticMethod);
     }
 
     /** Names of the masked parameters, in parameter order. */
@@ -549,7 +633,10 @@ public final class MaskSet {
         return Arrays.stream(active).sum();
     }
 
-    /** Masked entries over all prunable tensors; always {@code round(sparsity * totalEntries())}. */
+    /**
+     * Masked entries over all prunable tensors; always {@code round(sparsity * totalEntries())} (for gradual magnitude
+     * pruning: the current step's target).
+     */
     public long zeroCount() {
         return totalEntries - activeCount();
     }
@@ -615,7 +702,8 @@ public final class MaskSet {
 
     @Override
     public String toString() {
-        return "MaskSet[" + config + ", " + activeCount() + "/" + totalEntries + " active]";
+        return "MaskSet[" + (staticMethod == null ? config.toString() : "static " + staticMethod + " sparsity="
+                + config.sparsity()) + ", " + activeCount() + "/" + totalEntries + " active]";
     }
 
     private int index(String name) {
@@ -628,16 +716,46 @@ public final class MaskSet {
 
     // ------------------------------------------------------------------------------------------------ ND4J helpers
 
+    /** The entries of {@code array} in 'c' order as doubles (a fresh array). */
     static double[] readFlat(INDArray array) {
+        if (direct(array)) {
+            int n = (int) array.length();
+            double[] out = new double[n];
+            if (array.dataType() == DataType.FLOAT) {
+                java.nio.FloatBuffer fb = array.data().asNioFloat();
+                for (int i = 0; i < n; i++) {
+                    out[i] = fb.get(i);
+                }
+                return out;
+            }
+            if (array.dataType() == DataType.DOUBLE) {
+                array.data().asNioDouble().get(0, out);
+                return out;
+            }
+        }
         return array.dup('c').castTo(DataType.DOUBLE).data().asDouble();
     }
 
-    private static double[] abs(double[] w) {
-        double[] out = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            out[i] = Math.abs(w[i]);
+    /** Whether the array's buffer holds exactly its entries in 'c' order as FLOAT or DOUBLE (zero-copy NIO access). */
+    static boolean direct(INDArray a) {
+        return !a.isView() && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+                && (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE);
+    }
+
+    /** Sets the given flat entries of a {@link #direct} array to {@code value}. */
+    private static void setEntries(INDArray a, int[] indices, double value) {
+        if (a.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer fb = a.data().asNioFloat();
+            float v = (float) value;
+            for (int i : indices) {
+                fb.put(i, v);
+            }
+        } else {
+            java.nio.DoubleBuffer db = a.data().asNioDouble();
+            for (int i : indices) {
+                db.put(i, value);
+            }
         }
-        return out;
     }
 
     private static INDArray toMaskArray(boolean[] mask, INDArray like) {
