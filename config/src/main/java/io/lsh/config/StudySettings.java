@@ -18,6 +18,7 @@ import java.util.List;
  * @param search   optimizer and elimination schedule
  * @param spectrum Lyapunov-spectrum estimator settings
  * @param cluster  in-JVM workers and bind address
+ * @param metrics  the Prometheus endpoint of each JVM
  * @param rendered the resolved {@code lsh} block as HOCON, written to the study folder
  */
 public record StudySettings(
@@ -30,6 +31,7 @@ public record StudySettings(
         Search search,
         Spectrum spectrum,
         Cluster cluster,
+        Metrics metrics,
         String rendered) {
 
     /** {@code lsh.study}. */
@@ -86,5 +88,17 @@ public record StudySettings(
 
     /** {@code lsh.cluster}. */
     public record Cluster(int workers, String host, int port) {
+    }
+
+    /**
+     * {@code lsh.metrics}: the Prometheus endpoint of each JVM.
+     *
+     * @param enabled         serve it
+     * @param host            bind address (loopback by default)
+     * @param coordinatorPort port of the coordinator's JVM, 0 = free port
+     * @param workerPort      port of a worker JVM, 0 = free port
+     * @param lingerSeconds   seconds the endpoint stays up after the study ends
+     */
+    public record Metrics(boolean enabled, String host, int coordinatorPort, int workerPort, int lingerSeconds) {
     }
 }

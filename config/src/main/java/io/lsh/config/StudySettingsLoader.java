@@ -152,10 +152,12 @@ public final class StudySettingsLoader {
             }
             var cluster = new StudySettings.Cluster(
                     atLeast("cluster.workers", 1), nonBlank("cluster.host"), port("cluster.port"));
+            var metrics = new StudySettings.Metrics(getBoolean("metrics.enabled"), nonBlank("metrics.host"),
+                    port("metrics.coordinator-port"), port("metrics.worker-port"), atLeast("metrics.linger-seconds", 0));
             String rendered = lsh.atPath("lsh").root().render(
                     ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
             return new StudySettings(study, corpus, model, training, pruning, space(), search, spectrum, cluster,
-                    rendered);
+                    metrics, rendered);
         }
 
         private List<StudySettings.SpaceParameter> space() {

@@ -63,6 +63,11 @@ class StudySettingsLoaderTest {
         "lsh.space { death = [] }                   | lsh.space.death has no choices",
         "lsh.space { death-rate { min = 0.9, max = 0.4 } } | lsh.space.death-rate has min 0.9 > max 0.4",
         "lsh.search.finalists = 9                   | lsh.search.finalists must be smaller than search.candidates",
+        "lsh.metrics.coordinator-port = 70000       | lsh.metrics.coordinator-port = 70000 is not a port number",
+        "lsh.metrics.worker-port = -1               | lsh.metrics.worker-port = -1 must be >= 0",
+        "lsh.metrics.host = \"\"                     | lsh.metrics.host must not be empty",
+        "lsh.metrics.enabled = maybe                | lsh.metrics.enabled = \"maybe\" is not true or false",
+        "lsh.metrics.linger-seconds = -5            | lsh.metrics.linger-seconds = -5 must be >= 0",
     })
     void badValuesAreNamedWithTheirFile(String content, String expected) throws IOException {
         Path file = write(content + "\n");
@@ -71,6 +76,15 @@ class StudySettingsLoaderTest {
         assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void metricsEndpointDefaultsToLoopback() {
+        StudySettings.Metrics m = StudySettingsLoader.load(Optional.empty(), Map.of()).metrics();
+        assertEquals(new StudySettings.Metrics(true, "127.0.0.1", 9464, 0, 0), m);
+        StudySettings.Metrics set = StudySettingsLoader.load(Optional.empty(),
+                Map.of("metrics.coordinator-port", 0, "metrics.enabled", false, "metrics.linger-seconds", 3)).metrics();
+        assertEquals(new StudySettings.Metrics(false, "127.0.0.1", 0, 0, 3), set);
     }
 
     @Test

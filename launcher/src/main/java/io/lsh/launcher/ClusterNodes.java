@@ -5,6 +5,8 @@ import io.lsh.config.StudySettings;
 import io.lsh.coordinator.CoordinatorNode;
 import io.lsh.coordinator.StudyFolder;
 import io.lsh.coordinator.StudyOutcome;
+import io.lsh.metrics.CoordinatorMetrics;
+import io.lsh.metrics.WorkerMetrics;
 import io.lsh.worker.LmTrialExecutor;
 import io.lsh.worker.NdRuntime;
 import io.lsh.worker.WorkerNode;
@@ -30,8 +32,8 @@ final class ClusterNodes {
 
     /** Starts a coordinator node bound to {@code bind}, the cluster's seed node. */
     static ActorSystem<Void> startCoordinator(StudySettings settings, StudyFolder folder, HostPort bind,
-                                              CompletableFuture<StudyOutcome> outcome) {
-        ActorSystem<Void> system = ActorSystem.create(CoordinatorNode.create(settings, folder, outcome),
+                                              CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
+        ActorSystem<Void> system = ActorSystem.create(CoordinatorNode.create(settings, folder, outcome, metrics),
                 ClusterNodeConfig.SYSTEM_NAME,
                 ClusterNodeConfig.node(bind.host(), bind.port(), List.of(bind.toString()), "coordinator"));
         system.getWhenTerminated().thenRun(() -> outcome.completeExceptionally(
@@ -40,9 +42,10 @@ final class ClusterNodes {
     }
 
     /** Starts a worker node with one worker per device, joining the coordinator at {@code join}. */
-    static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join) {
+    static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join,
+                                          WorkerMetrics metrics) {
         NdRuntime.configureForCpuWorkers((int) devices.stream().filter("cpu"::equals).count());
-        return ActorSystem.create(WorkerNode.create(nodeId, devices, LmTrialExecutor::new),
+        return ActorSystem.create(WorkerNode.create(nodeId, devices, LmTrialExecutor::new, metrics),
                 ClusterNodeConfig.SYSTEM_NAME,
                 ClusterNodeConfig.node(bind.host(), bind.port(), List.of(join.toString()), "worker"));
     }

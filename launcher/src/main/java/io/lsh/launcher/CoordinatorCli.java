@@ -2,6 +2,7 @@ package io.lsh.launcher;
 
 import io.lsh.config.StudySettings;
 import io.lsh.coordinator.StudyOutcome;
+import io.lsh.metrics.CoordinatorMetrics;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -45,13 +46,17 @@ final class CoordinatorCli implements Callable<Integer> {
         }
         return StudyOptions.runStudy(settings, spec.commandLine().getOut(), folder -> {
             CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
-            ActorSystem<Void> node = ClusterNodes.startCoordinator(settings, folder, address, outcome);
-            LoggerFactory.getLogger("io.lsh.study").info(
-                    "Coordinator listening on {}; start workers with: bin/lsh worker --join {}", address, address);
-            try {
-                return ClusterNodes.await(outcome);
-            } finally {
-                ClusterNodes.terminate(node);
+            try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
+                    settings.metrics().coordinatorPort())) {
+                ActorSystem<Void> node = ClusterNodes.startCoordinator(settings, folder, address, outcome,
+                        new CoordinatorMetrics(metrics.registry()));
+                LoggerFactory.getLogger("io.lsh.study").info(
+                        "Coordinator listening on {}; start workers with: bin/lsh worker --join {}", address, address);
+                try {
+                    return ClusterNodes.await(outcome);
+                } finally {
+                    ClusterNodes.terminate(node);
+                }
             }
         });
     }

@@ -3,6 +3,9 @@ package io.lsh.launcher;
 import io.lsh.config.StudySettings;
 import io.lsh.coordinator.StudyFolder;
 import io.lsh.coordinator.StudyOutcome;
+import io.lsh.metrics.CoordinatorMetrics;
+import io.lsh.metrics.WorkerMetrics;
+import io.lsh.worker.NdRuntime;
 import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -10,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Runs a whole study in this JVM: one coordinator node and one worker node with N workers, as two actor systems
  * that form a Pekko cluster on loopback, so every message crosses the real serializer exactly as between machines.
+ * Both nodes register their metrics in one registry, served on one endpoint (lsh.metrics.coordinator-port).
  */
 final class EmbeddedStudy {
 
@@ -21,15 +25,22 @@ final class EmbeddedStudy {
         HostPort coordinatorAddress = new HostPort(host,
                 settings.cluster().port() == 0 ? ClusterNodes.freePort(host) : settings.cluster().port());
         CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
-        ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, coordinatorAddress, outcome);
-        ActorSystem<Void> workers = null;
-        try {
-            workers = ClusterNodes.startWorkers("embedded", Collections.nCopies(settings.cluster().workers(), "cpu"),
-                    new HostPort(host, 0), coordinatorAddress);
-            return ClusterNodes.await(outcome);
-        } finally {
-            ClusterNodes.terminate(workers);
-            ClusterNodes.terminate(coordinator);
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
+                settings.metrics().coordinatorPort())) {
+            CoordinatorMetrics coordinatorMetrics = new CoordinatorMetrics(metrics.registry());
+            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes);
+            ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, coordinatorAddress,
+                    outcome, coordinatorMetrics);
+            ActorSystem<Void> workers = null;
+            try {
+                workers = ClusterNodes.startWorkers("embedded",
+                        Collections.nCopies(settings.cluster().workers(), "cpu"), new HostPort(host, 0),
+                        coordinatorAddress, workerMetrics);
+                return ClusterNodes.await(outcome);
+            } finally {
+                ClusterNodes.terminate(workers);
+                ClusterNodes.terminate(coordinator);
+            }
         }
     }
 }

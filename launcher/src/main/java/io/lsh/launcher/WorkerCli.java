@@ -1,7 +1,13 @@
 package io.lsh.launcher;
 
+import io.lsh.config.StudySettings;
+import io.lsh.config.StudySettingsLoader;
+import io.lsh.metrics.WorkerMetrics;
+import io.lsh.worker.NdRuntime;
 import java.net.InetAddress;
 import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
@@ -37,6 +43,14 @@ final class WorkerCli implements Callable<Integer> {
             + "gets cores / N BLAS threads.")
     int workers = 1;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of this JVM's Prometheus endpoint "
+            + "(default: lsh.metrics.worker-port = 0, a free port; the URL is logged).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "HOST", description = "Address the Prometheus endpoint binds to "
+            + "(default: lsh.metrics.host = 127.0.0.1, loopback only).")
+    String metricsBind;
+
     @Override
     public Integer call() throws Exception {
         HostPort coordinator = HostPort.parse("--join", join, CoordinatorCli.DEFAULT_PORT);
@@ -48,12 +62,24 @@ final class WorkerCli implements Callable<Integer> {
         if (workers < 1) {
             throw new UserInputException("--workers must be at least 1, got " + workers);
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new UserInputException("--metrics-port must be 0-65535, got " + metricsPort);
+        }
+        if (metricsBind != null && metricsBind.isBlank()) {
+            throw new UserInputException("--metrics-bind must not be empty");
+        }
+        // no study file here: lsh.metrics comes from reference.conf (and -Dlsh.metrics.* system properties)
+        StudySettings.Metrics settings = StudySettingsLoader.load(Optional.empty(), Map.of()).metrics();
         String nodeId = InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-        ActorSystem<Void> node = ClusterNodes.startWorkers(nodeId, Collections.nCopies(workers, device), address,
-                coordinator);
-        LoggerFactory.getLogger("io.lsh.study").info("Worker node {} with {} {} worker(s), joining {}", nodeId,
-                workers, device, coordinator);
-        node.getWhenTerminated().toCompletableFuture().join();
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(settings,
+                metricsBind != null ? metricsBind : settings.host(),
+                metricsPort != null ? metricsPort : settings.workerPort())) {
+            ActorSystem<Void> node = ClusterNodes.startWorkers(nodeId, Collections.nCopies(workers, device), address,
+                    coordinator, new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes));
+            LoggerFactory.getLogger("io.lsh.study").info("Worker node {} with {} {} worker(s), joining {}", nodeId,
+                    workers, device, coordinator);
+            node.getWhenTerminated().toCompletableFuture().join();
+        }
         return LshMain.OK;
     }
 }

@@ -1,5 +1,6 @@
 package io.lsh.coordinator;
 
+import io.lsh.metrics.CoordinatorMetrics;
 import io.lsh.protocol.CoordinatorCommand;
 import io.lsh.protocol.EpochSpectrum;
 import io.lsh.protocol.ProtocolVersion;
@@ -11,6 +12,7 @@ import io.lsh.search.StudyEngine;
 import io.lsh.search.WorkItem;
 import io.lsh.search.scheduler.Decision;
 import io.lsh.search.trial.Phase;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -63,6 +65,7 @@ public final class Coordinator {
     private final StudyEngine engine;
     private final CompletableFuture<StudyOutcome> outcome;
     private final ActorRef<CoordinatorCommand> self;
+    private final CoordinatorMetrics metrics;
     private final Instant started = Instant.now();
 
     private final Map<String, ActorRef<WorkerCommand>> workers = new LinkedHashMap<>();
@@ -74,8 +77,9 @@ public final class Coordinator {
     private int appliedDecisions;
 
     private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
-                        CompletableFuture<StudyOutcome> outcome) {
+                        CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
         this.context = context;
+        this.metrics = metrics;
         this.plan = plan;
         this.folder = folder;
         this.outcome = outcome;
@@ -91,8 +95,21 @@ public final class Coordinator {
      * @param outcome completed with the leaderboard when the study ends
      */
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome) {
+        return create(plan, folder, outcome, new CoordinatorMetrics(new PrometheusRegistry()));
+    }
+
+    /**
+     * @param plan    the study
+     * @param folder  its folder (created, settings written)
+     * @param outcome completed with the leaderboard when the study ends
+     * @param metrics updated after every message (registered in the JVM's metrics registry)
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
+                                           CoordinatorMetrics metrics) {
         return Behaviors.setup(context -> {
-            Coordinator coordinator = new Coordinator(context, plan, folder, outcome);
+            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics);
+            metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
+                    plan.elimination().plan().epochs() + plan.settings().search().finalEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
             coordinator.journal.append("study_started", Map.of(
                     "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
@@ -106,9 +123,15 @@ public final class Coordinator {
 
     private Behavior<Message> behavior() {
         return Behaviors.receive(Message.class)
-                .onMessage(Wire.class, this::onWire)
-                .onMessage(WorkerLost.class, this::onWorkerLost)
+                .onMessage(Wire.class, m -> published(onWire(m)))
+                .onMessage(WorkerLost.class, m -> published(onWorkerLost(m)))
                 .build();
+    }
+
+    /** Brings the metrics up to date after a message: one place, so handlers stay about the study. */
+    private Behavior<Message> published(Behavior<Message> next) {
+        metrics.update(engine, workers.size(), reference != ReferenceStage.DONE);
+        return next;
     }
 
     private Behavior<Message> onWire(Wire wire) {
@@ -154,6 +177,7 @@ public final class Coordinator {
             return; // a late report of a lost or stopped attempt
         }
         TrialMetrics m = e.metrics();
+        metrics.epochReported(e.trialId(), m);
         journal.append("epoch_reported", StudyResults.metricFields(e.trialId(), e.attempt(), e.workerId(), m));
         e.spectrum().ifPresent(s -> {
             results.appendSpectrum(e.trialId(), s);
@@ -344,6 +368,7 @@ public final class Coordinator {
 
     private Behavior<Message> failStudy(String reason) {
         journal.append("study_failed", Map.of("reason", reason));
+        metrics.studyEnded();
         journal.close();
         workers.values().forEach(w -> w.tell(new WorkerCommand.StudyEnded(reason)));
         outcome.completeExceptionally(new IllegalStateException(reason));

@@ -1,6 +1,7 @@
 package io.lsh.coordinator;
 
 import io.lsh.config.StudySettings;
+import io.lsh.metrics.CoordinatorMetrics;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
@@ -16,13 +17,14 @@ public final class CoordinatorNode {
      * @param settings validated study settings
      * @param folder   the study folder (created)
      * @param outcome  completed when the study ends (exceptionally if it fails)
+     * @param metrics  the coordinator's metrics, updated by the coordinator actor
      */
     public static Behavior<Void> create(StudySettings settings, StudyFolder folder,
-                                        CompletableFuture<StudyOutcome> outcome) {
+                                        CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
         return Behaviors.setup(context -> {
             StudyPlan plan = StudyPlan.of(settings);
             StudyFolder.writeAtomically(folder.settingsFile(), settings.rendered());
-            var coordinator = context.spawn(Coordinator.create(plan, folder, outcome), "coordinator");
+            var coordinator = context.spawn(Coordinator.create(plan, folder, outcome, metrics), "coordinator");
             context.watch(coordinator);
             return Behaviors.receiveSignal((ctx, signal) -> {
                 if (signal instanceof Terminated) {

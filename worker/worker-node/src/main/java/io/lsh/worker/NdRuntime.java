@@ -31,4 +31,14 @@ public final class NdRuntime {
                 Nd4j.getBackend().getClass().getSimpleName(), cores, cpuWorkers, threads);
         return threads;
     }
+
+    /**
+     * Native memory the tensor library holds in this JVM (JavaCPP's count of allocated off-heap bytes: ND4J's
+     * buffers and workspaces on the CPU backend), for the worker metrics. Reading it never touches the device.
+     *
+     * @return bytes
+     */
+    public static long offHeapBytes() {
+        return org.bytedeco.javacpp.Pointer.totalBytes();
+    }
 }

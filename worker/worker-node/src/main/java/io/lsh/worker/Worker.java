@@ -1,11 +1,13 @@
 package io.lsh.worker;
 
+import io.lsh.metrics.WorkerMetrics;
 import io.lsh.protocol.CoordinatorCommand;
 import io.lsh.protocol.EpochSpectrum;
 import io.lsh.protocol.ProtocolVersion;
 import io.lsh.protocol.ServiceKeys;
 import io.lsh.protocol.TrialMetrics;
 import io.lsh.protocol.WorkerCommand;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -54,14 +56,16 @@ public final class Worker {
     private final ExecutorService deviceThread;
     private final TrialExecutor executor;
     private final ActorRef<WorkerCommand> self;
+    private final WorkerMetrics metrics;
     private ActorRef<CoordinatorCommand> coordinator;
     private boolean registered;
     private WorkerCommand.RunTrial current;
     private AtomicBoolean currentStop;
 
     private Worker(ActorContext<Message> context, TimerScheduler<Message> timers, String workerId, String device, ExecutorService deviceThread,
-                   TrialExecutor executor) {
+                   TrialExecutor executor, WorkerMetrics metrics) {
         this.context = context;
+        this.metrics = metrics;
         this.timers = timers;
         this.workerId = workerId;
         this.device = device;
@@ -78,8 +82,21 @@ public final class Worker {
      */
     public static Behavior<Message> create(String workerId, String device, ExecutorService deviceThread,
                                            TrialExecutor executor) {
+        return create(workerId, device, deviceThread, executor, new WorkerMetrics(new PrometheusRegistry()));
+    }
+
+    /**
+     * @param workerId     unique id of this worker in the cluster (e.g. {@code host:port/cpu-0})
+     * @param device       the device it owns ({@code cpu}, {@code cuda:0})
+     * @param deviceThread single-thread executor bound to the device; owned and shut down by the caller
+     * @param executor     runs the device work
+     * @param metrics      the JVM's worker metrics (shared by its workers; series labelled by worker id)
+     */
+    public static Behavior<Message> create(String workerId, String device, ExecutorService deviceThread,
+                                           TrialExecutor executor, WorkerMetrics metrics) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-            Worker worker = new Worker(context, timers, workerId, device, deviceThread, executor);
+            Worker worker = new Worker(context, timers, workerId, device, deviceThread, executor, metrics);
+            metrics.workerStarted(workerId, device);
             ActorRef<Receptionist.Listing> listings =
                     context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
             context.getSystem().receptionist().tell(Receptionist.subscribe(COORDINATOR_KEY, listings));
@@ -155,9 +172,12 @@ public final class Worker {
         currentStop = new AtomicBoolean(false);
         AtomicBoolean stop = currentStop;
         ActorRef<CoordinatorCommand> replyTo = run.replyTo();
-        TrialExecutor.EpochListener listener = (TrialMetrics metrics, Optional<EpochSpectrum> spectrum) ->
-                replyTo.tell(new CoordinatorCommand.EpochReported(run.trialId(), run.attempt(), workerId, metrics,
-                        spectrum));
+        metrics.trialStarted(workerId, device, run.trialId());
+        TrialExecutor.EpochListener listener = (TrialMetrics epoch, Optional<EpochSpectrum> spectrum) -> {
+            metrics.epochCompleted(workerId, device, epoch);
+            replyTo.tell(new CoordinatorCommand.EpochReported(run.trialId(), run.attempt(), workerId, epoch,
+                    spectrum));
+        };
         CompletableFuture<TrialExecutor.Outcome> future = CompletableFuture.supplyAsync(
                 () -> executor.run(run, listener, stop::get), deviceThread);
         context.pipeToSelf(future, (outcome, failure) -> new RunEnded(run, failure == null ? outcome
@@ -170,6 +190,9 @@ public final class Worker {
         current = null;
         currentStop = null;
         TrialExecutor.Outcome outcome = ended.outcome();
+        metrics.trialEnded(workerId, device, outcome instanceof TrialExecutor.Outcome.Completed
+                ? WorkerMetrics.RunEnd.COMPLETED : outcome instanceof TrialExecutor.Outcome.Failed
+                ? WorkerMetrics.RunEnd.FAILED : WorkerMetrics.RunEnd.CANCELLED);
         if (outcome instanceof TrialExecutor.Outcome.Completed c) {
             run.replyTo().tell(new CoordinatorCommand.TrialRunCompleted(
                     run.trialId(), run.attempt(), workerId, c.metrics(), c.checkpoint()));

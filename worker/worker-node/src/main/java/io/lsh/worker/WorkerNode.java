@@ -1,5 +1,6 @@
 package io.lsh.worker;
 
+import io.lsh.metrics.WorkerMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +25,10 @@ public final class WorkerNode {
      * @param nodeId   prefix of the worker ids (unique in the cluster, e.g. {@code 127.0.0.1:25521})
      * @param devices  one entry per worker: the device it owns ({@code cpu} for every CPU worker)
      * @param executor creates the device work runner of each worker
+     * @param metrics  the JVM's worker metrics, shared by its workers
      */
-    public static Behavior<Void> create(String nodeId, List<String> devices, Supplier<TrialExecutor> executor) {
+    public static Behavior<Void> create(String nodeId, List<String> devices, Supplier<TrialExecutor> executor,
+                                        WorkerMetrics metrics) {
         return Behaviors.setup(context -> {
             List<ExecutorService> threads = new ArrayList<>();
             int[] live = {devices.size()};
@@ -39,7 +42,7 @@ public final class WorkerNode {
                 });
                 threads.add(thread);
                 ActorRef<Worker.Message> worker = context.spawn(
-                        Worker.create(workerId, device, thread, executor.get()), "worker-" + i);
+                        Worker.create(workerId, device, thread, executor.get(), metrics), "worker-" + i);
                 context.watch(worker);
             }
             return Behaviors.<Void>receiveSignal((ctx, signal) -> {
