@@ -350,9 +350,9 @@ public final class Coordinator {
     }
 
     private Behavior<Message> finishIfDone() {
-        boolean referenceBusy = reference == ReferenceStage.SEARCH_PART_RUNNING
-                || reference == ReferenceStage.REST_RUNNING;
-        if (!engine.isFinished() || !running.isEmpty() || referenceBusy) {
+        // The dense reference trains on to the final epoch too (in idle moments), so that the leaderboard compares
+        // the selected model with the dense one at the same epoch.
+        if (!engine.isFinished() || !running.isEmpty() || reference != ReferenceStage.DONE) {
             return Behaviors.same();
         }
         Duration wall = Duration.between(started, Instant.now());

@@ -135,6 +135,9 @@ class CoordinatorTest {
                 folder.leaderboardFile(), folder.selectedModel())) {
             assertTrue(Files.size(p) > 0, p + " is written");
         }
+        // The dense reference also trains on to the final epoch, so the leaderboard compares at equal epochs.
+        assertEquals(5, Files.readAllLines(folder.spectraCsv()).stream().filter(l -> l.startsWith("0,")).count());
+        assertTrue(result.leaderboard().contains("after 5 epochs"), result.leaderboard());
         List<String> csv = Files.readAllLines(folder.trialsCsv());
         assertEquals(7, csv.size(), "header + 6 trials");
         assertEquals(6, Files.readAllLines(folder.trialsJsonl()).size());
