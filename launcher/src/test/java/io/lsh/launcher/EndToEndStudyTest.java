@@ -54,6 +54,10 @@ class EndToEndStudyTest {
             assertEquals(0.67, first.get("sparsity").asDouble(), 0.001);
             assertTrue(first.get("ls_distance").asDouble() > 0, "a real distance: " + first);
             assertTrue(first.get("val_ppl").asDouble() > 1, "a real perplexity: " + first);
+            JsonNode layers = trial.get("epoch_metrics").get(0).get("layer_sparsity");
+            assertEquals(List.of("decoder", "encoder", "rnn.l0", "rnn.l1"),
+                    java.util.stream.StreamSupport.stream(((Iterable<String>) layers::fieldNames).spliterator(), false)
+                            .sorted().toList(), "per-layer sparsity of " + trial);
             if (trial.get("state").asText().equals("FINISHED")) {
                 finished++;
                 assertEquals(3, trial.get("epochs").asInt());
@@ -75,6 +79,7 @@ class EndToEndStudyTest {
         assertTrue(r.out().contains("Report: " + folder.resolve("report/index.html")), r.out());
         String html = Files.readString(folder.resolve("report/index.html"));
         assertTrue(html.contains("Spearman"), "rank correlations in the report");
+        assertTrue(Files.exists(folder.resolve("report/layer-sparsity.png")), "per-layer sparsity chart");
         LshCommandLineTest.Result again = LshCommandLineTest.run("report", folder.toString());
         assertEquals(0, again.code(), again.err());
     }

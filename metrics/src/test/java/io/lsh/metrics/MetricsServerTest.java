@@ -30,7 +30,7 @@ class MetricsServerTest {
         workers.workerStarted("w/cpu-0", "cpu");
         int trial = engine.nextWork().orElseThrow().trialId();
         workers.trialStarted("w/cpu-0", "cpu", trial);
-        TrialMetrics m = new TrialMetrics(1, 5.0, 150.0, 0.25, 0.67, 1000, 2.0, 0.5, 4000.0);
+        TrialMetrics m = new TrialMetrics(1, 5.0, 150.0, 0.25, 0.67, 1000, 2.0, 0.5, 4000.0, java.util.Map.of());
         workers.epochCompleted("w/cpu-0", "cpu", m);
         coordinator.epochReported(trial, m);
         coordinator.update(engine, 1, true);

@@ -1,5 +1,7 @@
 package io.lsh.protocol;
 
+import java.util.Map;
+
 /**
  * What a worker measured for a trial at the end of an epoch.
  *
@@ -12,6 +14,7 @@ package io.lsh.protocol;
  * @param trainSeconds      wall time of the epoch's training
  * @param spectrumSeconds   wall time of the spectrum, 0 when not measured
  * @param tokensPerSecond   training throughput of the epoch
+ * @param layerSparsity     fraction of masked weights per layer (encoder, rnn.l0, ..., decoder); empty when dense
  */
 public record TrialMetrics(
         int epoch,
@@ -22,5 +25,10 @@ public record TrialMetrics(
         long activeParameters,
         double trainSeconds,
         double spectrumSeconds,
-        double tokensPerSecond) implements CborSerializable {
+        double tokensPerSecond,
+        Map<String, Double> layerSparsity) implements CborSerializable {
+
+    public TrialMetrics {
+        layerSparsity = Map.copyOf(layerSparsity);
+    }
 }

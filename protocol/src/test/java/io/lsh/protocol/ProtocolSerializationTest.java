@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -47,7 +48,7 @@ class ProtocolSerializationTest {
     static Stream<CborSerializable> messages() {
         StudyRecipe recipe = new StudyRecipe("/data/wikitext-2", 2000, 64, List.of(64, 64), 0.1, false, 20, 35,
                 20.0, 0.25, 1.2e-6, 0, 10, 0.67, 0.005, 6, 35, 10, 2, 0, 2.0, false);
-        TrialMetrics metrics = new TrialMetrics(3, 5.1, 310.5, 1.25, 0.67, 12345, 10.5, 0.4, 20000.0);
+        TrialMetrics metrics = new TrialMetrics(3, 5.1, 310.5, 1.25, 0.67, 12345, 10.5, 0.4, 20000.0, Map.of("encoder", 0.5, "rnn.l0", 0.7));
         EpochSpectrum spectrum = new EpochSpectrum(3, List.of(-0.1, -0.5, -2.25));
         return Stream.of(
                 new CoordinatorCommand.RegisterWorker("w1", "cpu", ProtocolVersion.CURRENT, worker),

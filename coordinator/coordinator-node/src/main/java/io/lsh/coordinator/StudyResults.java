@@ -75,6 +75,7 @@ final class StudyResults {
         f.put("train_seconds", m.trainSeconds());
         f.put("spectrum_seconds", m.spectrumSeconds());
         f.put("tokens_per_second", m.tokensPerSecond());
+        f.put("layer_sparsity", m.layerSparsity());
         return f;
     }
 

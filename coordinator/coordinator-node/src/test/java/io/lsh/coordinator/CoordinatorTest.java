@@ -67,7 +67,7 @@ class CoordinatorTest {
                         for (int e = run.fromEpoch() + 1; e <= run.toEpoch(); e++) {
                             double rate = run.pruning() == null ? 0 : run.pruning().deathRate();
                             last = new TrialMetrics(e, 5.0, 100 + 100 * rate - e, run.pruning() == null ? Double.NaN
-                                    : rate, run.pruning() == null ? 0 : 0.67, 1000, 1, 0.1, 1000);
+                                    : rate, run.pruning() == null ? 0 : 0.67, 1000, 1, 0.1, 1000, java.util.Map.of());
                             boolean spectrum = run.spectrumEveryEpoch() || e == run.toEpoch();
                             run.replyTo().tell(new CoordinatorCommand.EpochReported(run.trialId(), run.attempt(), id,
                                     last, spectrum ? Optional.of(new EpochSpectrum(e, List.of(-0.1 * e, -1.0)))

@@ -147,7 +147,8 @@ public final class LmTrialExecutor implements TrialExecutor {
             last = new TrialMetrics(epoch, stats.trainLoss(), validPpl, distance,
                     mask == null ? 0.0 : mask.sparsity(),
                     mask == null ? model.parameterCount() : ParameterCounting.activeParameters(model, mask),
-                    stats.seconds(), spectrumSeconds, stats.tokensPerSecond());
+                    stats.seconds(), spectrumSeconds, stats.tokensPerSecond(),
+                    layerSparsity(model, mask));
             listener.onEpoch(last, spectrum);
         }
         Map<String, String> metadata = new HashMap<>();
@@ -162,6 +163,17 @@ public final class LmTrialExecutor implements TrialExecutor {
         Checkpoint.capture(model, metadata, mask == null ? Map.of() : mask.exportMasks())
                 .write(Path.of(work.checkpointOut()));
         return new Outcome.Completed(last, work.checkpointOut());
+    }
+
+    /** Fraction of masked weights per layer (empty for the dense model). */
+    private static Map<String, Double> layerSparsity(LstmLanguageModel model, MaskSet mask) {
+        Map<String, Double> layers = new java.util.LinkedHashMap<>();
+        if (mask != null) {
+            for (ParameterCounting.LayerReport layer : ParameterCounting.perLayer(model, mask)) {
+                layers.put(layer.layer(), layer.sparsity());
+            }
+        }
+        return layers;
     }
 
     /** A seed for one stream and epoch of a trial: a fixed function of (trial seed, stream, epoch). */

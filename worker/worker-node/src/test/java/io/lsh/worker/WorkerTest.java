@@ -34,7 +34,7 @@ class WorkerTest {
         device.shutdownNow();
     }
 
-    private static final TrialMetrics METRICS = new TrialMetrics(1, 5.0, 150, 2.5, 0.67, 100, 1, 0.1, 1000);
+    private static final TrialMetrics METRICS = new TrialMetrics(1, 5.0, 150, 2.5, 0.67, 100, 1, 0.1, 1000, java.util.Map.of());
 
     private static WorkerCommand.RunTrial work(int trial, CoordinatorCommand.RegisterWorker r,
                                                TestProbe<CoordinatorCommand> replyTo) {
