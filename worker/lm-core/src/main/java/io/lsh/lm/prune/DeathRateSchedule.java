@@ -88,27 +88,37 @@ public sealed interface DeathRateSchedule
         }
     }
 
+    /** Validates the arguments of an annealing schedule (cosine or linear); messages name the argument. */
+    private static void checkAnnealing(double initialRate, double floor, double plannedEpochs) {
+        if (!(initialRate > 0.0 && initialRate < 1.0)) {
+            throw new IllegalArgumentException("initialRate must be in (0, 1), got " + initialRate);
+        }
+        if (!(floor >= 0.0 && floor <= initialRate)) {
+            throw new IllegalArgumentException("floor must be in [0, initialRate=" + initialRate + "], got "
+                    + floor);
+        }
+        if (!(plannedEpochs > 0.0) || Double.isInfinite(plannedEpochs)) {
+            throw new IllegalArgumentException("plannedEpochs must be positive and finite, got " + plannedEpochs);
+        }
+    }
+
+    /** Fraction of the planned epochs done, clamped to [0, 1]. */
+    private static double progress(double epoch, double plannedEpochs) {
+        if (!(epoch >= 0.0)) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+        }
+        return Math.min(epoch, plannedEpochs) / plannedEpochs;
+    }
+
     /** Cosine annealing; see {@link DeathRateSchedule#cosine(double, double, double)}. */
     record Cosine(double initialRate, double floor, double plannedEpochs) implements DeathRateSchedule {
         public Cosine {
-            if (!(initialRate > 0.0 && initialRate < 1.0)) {
-                throw new IllegalArgumentException("initialRate must be in (0, 1), got " + initialRate);
-            }
-            if (!(floor >= 0.0 && floor <= initialRate)) {
-                throw new IllegalArgumentException("floor must be in [0, initialRate=" + initialRate + "], got "
-                        + floor);
-            }
-            if (!(plannedEpochs > 0.0) || Double.isInfinite(plannedEpochs)) {
-                throw new IllegalArgumentException("plannedEpochs must be positive and finite, got " + plannedEpochs);
-            }
+            checkAnnealing(initialRate, floor, plannedEpochs);
         }
 
         @Override
         public double rate(double epoch) {
-            if (!(epoch >= 0.0)) {
-                throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
-            }
-            double progress = Math.min(epoch, plannedEpochs) / plannedEpochs;
+            double progress = progress(epoch, plannedEpochs);
             return floor + 0.5 * (initialRate - floor) * (1.0 + Math.cos(Math.PI * progress));
         }
     }
@@ -116,24 +126,12 @@ public sealed interface DeathRateSchedule
     /** Linear decay; see {@link DeathRateSchedule#linear(double, double, double)}. */
     record Linear(double initialRate, double floor, double plannedEpochs) implements DeathRateSchedule {
         public Linear {
-            if (!(initialRate > 0.0 && initialRate < 1.0)) {
-                throw new IllegalArgumentException("initialRate must be in (0, 1), got " + initialRate);
-            }
-            if (!(floor >= 0.0 && floor <= initialRate)) {
-                throw new IllegalArgumentException("floor must be in [0, initialRate=" + initialRate + "], got "
-                        + floor);
-            }
-            if (!(plannedEpochs > 0.0) || Double.isInfinite(plannedEpochs)) {
-                throw new IllegalArgumentException("plannedEpochs must be positive and finite, got " + plannedEpochs);
-            }
+            checkAnnealing(initialRate, floor, plannedEpochs);
         }
 
         @Override
         public double rate(double epoch) {
-            if (!(epoch >= 0.0)) {
-                throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
-            }
-            double progress = Math.min(epoch, plannedEpochs) / plannedEpochs;
+            double progress = progress(epoch, plannedEpochs);
             return initialRate - (initialRate - floor) * progress;
         }
     }
