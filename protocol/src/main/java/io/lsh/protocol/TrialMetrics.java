@@ -31,4 +31,10 @@ public record TrialMetrics(
     public TrialMetrics {
         layerSparsity = Map.copyOf(layerSparsity);
     }
+
+    /** The same metrics with the LS distance set (when the coordinator measures it against a later reference). */
+    public TrialMetrics withLsDistance(double distance) {
+        return new TrialMetrics(epoch, trainLoss, validPerplexity, distance, sparsity, activeParameters, trainSeconds,
+                spectrumSeconds, tokensPerSecond, layerSparsity);
+    }
 }

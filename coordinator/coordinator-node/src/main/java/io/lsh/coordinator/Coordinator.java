@@ -11,6 +11,7 @@ import io.lsh.protocol.WorkerCommand;
 import io.lsh.search.StudyEngine;
 import io.lsh.search.WorkItem;
 import io.lsh.search.scheduler.Decision;
+import io.lsh.search.scheduler.EliminationSettings;
 import io.lsh.search.trial.Phase;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -72,6 +73,10 @@ public final class Coordinator {
     private final ArrayDeque<String> idle = new ArrayDeque<>();
     private final Map<Integer, Assignment> running = new HashMap<>();
     private final TreeMap<Integer, EpochSpectrum> referenceSpectra = new TreeMap<>();
+    /** The latest spectrum of each candidate. */
+    private final Map<Integer, EpochSpectrum> candidateSpectra = new HashMap<>();
+    /** Candidates that completed a search round before the dense reference reached that epoch. */
+    private final Map<Integer, TrialMetrics> awaitingDistance = new HashMap<>();
     private ReferenceStage reference = ReferenceStage.PENDING;
     private int referenceAttempt;
     private int appliedDecisions;
@@ -146,6 +151,8 @@ public final class Coordinator {
             dispatch();
         } else if (command instanceof CoordinatorCommand.EpochReported epoch) {
             onEpoch(epoch);
+            dispatch();
+            return finishIfDone();
         } else if (command instanceof CoordinatorCommand.TrialRunCompleted completed) {
             return onCompleted(completed);
         } else if (command instanceof CoordinatorCommand.TrialRunFailed failed) {
@@ -179,13 +186,16 @@ public final class Coordinator {
         TrialMetrics m = e.metrics();
         metrics.epochReported(e.trialId(), m);
         journal.append("epoch_reported", StudyResults.metricFields(e.trialId(), e.attempt(), e.workerId(), m));
+        results.recordEpoch(e.trialId(), m);
         e.spectrum().ifPresent(s -> {
             results.appendSpectrum(e.trialId(), s);
             if (e.trialId() == StudyPlan.REFERENCE_TRIAL) {
                 referenceSpectra.put(s.epoch(), s);
+            } else {
+                candidateSpectra.put(e.trialId(), s);
             }
+            reportAwaitingDistances();
         });
-        results.recordEpoch(e.trialId(), m);
         if (e.trialId() == StudyPlan.REFERENCE_TRIAL) {
             PROGRESS.info("Dense reference: epoch {}/{}, train loss {}, valid ppl {}, {} tok/s",
                     m.epoch(), plan.settings().search().finalEpochs(), fmt(m.trainLoss()), fmt(m.validPerplexity()),
@@ -214,15 +224,52 @@ public final class Coordinator {
                 reference = ReferenceStage.DONE;
             }
             results.recordReference(m);
+        } else if (Double.isNaN(m.lsDistance()) && a.work().phase() == TrialPhase.SEARCH
+                && EliminationSettings.LS_DISTANCE.equals(plan.settings().study().objective())) {
+            // The candidate overtook the dense reference: rank it once the reference's spectrum at this epoch is in.
+            awaitingDistance.put(c.trialId(), m);
+            reportAwaitingDistances();
         } else {
-            engine.onResult(c.trialId(), m.epoch(), StudyResults.engineMetrics(m));
-            PROGRESS.info("Trial {} [{}] epoch {}: LS distance {}, valid ppl {}, sparsity {} | {}",
-                    c.trialId(), describe(c.trialId()), m.epoch(), fmt(m.lsDistance()),
-                    fmt(m.validPerplexity()), String.format("%.4f", m.sparsity()), progress());
-            applyNewDecisions();
+            reportResult(c.trialId(), m);
         }
         dispatch();
         return finishIfDone();
+    }
+
+    private void reportResult(int trialId, TrialMetrics m) {
+        engine.onResult(trialId, m.epoch(), StudyResults.engineMetrics(m));
+        PROGRESS.info("Trial {} [{}] epoch {}: LS distance {}, valid ppl {}, sparsity {} | {}",
+                trialId, describe(trialId), m.epoch(), fmt(m.lsDistance()),
+                fmt(m.validPerplexity()), String.format("%.4f", m.sparsity()), progress());
+        applyNewDecisions();
+    }
+
+    /**
+     * Completes the candidates that finished before the dense reference reached their epoch: their LS distance
+     * (method.md section 5: Euclidean, index by index, at the same epoch) from the two recorded spectra, computed
+     * exactly as the worker computes it, so the numbers do not depend on which side was first.
+     */
+    private void reportAwaitingDistances() {
+        for (var entry : List.copyOf(new TreeMap<>(awaitingDistance).entrySet())) {
+            int trialId = entry.getKey();
+            TrialMetrics m = entry.getValue();
+            EpochSpectrum dense = referenceSpectra.get(m.epoch());
+            EpochSpectrum candidate = candidateSpectra.get(trialId);
+            if (dense == null || candidate == null || candidate.epoch() != m.epoch()) {
+                continue;
+            }
+            double sum = 0.0;
+            for (int i = 0; i < dense.exponents().size(); i++) {
+                double d = dense.exponents().get(i) - candidate.exponents().get(i);
+                sum += d * d;
+            }
+            TrialMetrics measured = m.withLsDistance(Math.sqrt(sum));
+            awaitingDistance.remove(trialId);
+            journal.append("distance_measured", Map.of("trial", trialId, "epoch", m.epoch(),
+                    "ls_distance", measured.lsDistance()));
+            results.recordDistance(trialId, measured);
+            reportResult(trialId, measured);
+        }
     }
 
     private Behavior<Message> onFailed(CoordinatorCommand.TrialRunFailed f) {
@@ -319,9 +366,6 @@ public final class Coordinator {
             reference = ReferenceStage.SEARCH_PART_RUNNING;
             return referenceRun(0, last);
         }
-        if (reference == ReferenceStage.SEARCH_PART_RUNNING) {
-            return null; // candidates need the dense spectra first
-        }
         var item = engine.nextWork();
         applyNewDecisions();
         if (item.isPresent()) {
@@ -352,7 +396,8 @@ public final class Coordinator {
     private Behavior<Message> finishIfDone() {
         // The dense reference trains on to the final epoch too (in idle moments), so that the leaderboard compares
         // the selected model with the dense one at the same epoch.
-        if (!engine.isFinished() || !running.isEmpty() || reference != ReferenceStage.DONE) {
+        if (!engine.isFinished() || !running.isEmpty() || !awaitingDistance.isEmpty()
+                || reference != ReferenceStage.DONE) {
             return Behaviors.same();
         }
         Duration wall = Duration.between(started, Instant.now());

@@ -109,6 +109,17 @@ final class StudyResults {
         }
     }
 
+    /** Replaces the recorded metrics of {@code measured.epoch()} with ones that carry the LS distance. */
+    void recordDistance(int trial, TrialMetrics measured) {
+        List<TrialMetrics> list = epochs.getOrDefault(trial, List.of());
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i).epoch() == measured.epoch()) {
+                list.set(i, measured);
+                return;
+            }
+        }
+    }
+
     void recordReference(TrialMetrics last) {
         referenceLast = last;
     }

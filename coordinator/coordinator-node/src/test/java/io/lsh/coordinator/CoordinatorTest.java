@@ -66,12 +66,17 @@ class CoordinatorTest {
                         TrialMetrics last = null;
                         for (int e = run.fromEpoch() + 1; e <= run.toEpoch(); e++) {
                             double rate = run.pruning() == null ? 0 : run.pruning().deathRate();
-                            last = new TrialMetrics(e, 5.0, 100 + 100 * rate - e, run.pruning() == null ? Double.NaN
-                                    : rate, run.pruning() == null ? 0 : 0.67, 1000, 1, 0.1, 1000, java.util.Map.of());
-                            boolean spectrum = run.spectrumEveryEpoch() || e == run.toEpoch();
+                            // the spectrum's distance to the reference's (-0.1 e, -1) is the death rate
+                            List<Double> spectrum = List.of(-0.1 * e - rate, -1.0);
+                            int epoch = e;
+                            boolean referenceKnown = run.referenceSpectra().stream().anyMatch(s -> s.epoch() == epoch);
+                            double distance = run.pruning() != null && referenceKnown
+                                    ? Math.sqrt(rate * rate) : Double.NaN;
+                            last = new TrialMetrics(e, 5.0, 100 + 100 * rate - e, distance,
+                                    run.pruning() == null ? 0 : 0.67, 1000, 1, 0.1, 1000, java.util.Map.of());
+                            boolean measured = run.spectrumEveryEpoch() || e == run.toEpoch();
                             run.replyTo().tell(new CoordinatorCommand.EpochReported(run.trialId(), run.attempt(), id,
-                                    last, spectrum ? Optional.of(new EpochSpectrum(e, List.of(-0.1 * e, -1.0)))
-                                            : Optional.empty()));
+                                    last, measured ? Optional.of(new EpochSpectrum(e, spectrum)) : Optional.empty()));
                         }
                         try {
                             Files.writeString(Path.of(run.checkpointOut()), "checkpoint " + run.trialId());
@@ -115,14 +120,24 @@ class CoordinatorTest {
         StudyOutcome result = outcome.get(30, TimeUnit.SECONDS);
         assertTrue(result.completed(), result.summary());
 
-        // The reference runs first, alone, up to the last elimination epoch, with a spectrum every epoch.
+        // The reference is handed out first, up to the last elimination epoch, with a spectrum every epoch.
         WorkerCommand.RunTrial first = seen.get(0);
         assertEquals(TrialPhase.REFERENCE, first.phase());
         assertEquals(plan.lastSearchEpoch(), first.toEpoch());
         assertTrue(first.spectrumEveryEpoch());
-        // Every candidate got the reference spectra it is measured against.
-        seen.stream().filter(r -> r.phase() == TrialPhase.SEARCH)
-                .forEach(r -> assertTrue(r.referenceSpectra().stream().anyMatch(s -> s.epoch() == r.toEpoch())));
+        // Candidates start while the reference trains; those that overtake it are measured by the coordinator
+        // once the reference's spectrum at their epoch is in, so every search result carries its distance.
+        assertTrue(seen.stream().anyMatch(r -> r.phase() == TrialPhase.SEARCH
+                && r.referenceSpectra().stream().noneMatch(s -> s.epoch() == r.toEpoch())), "a candidate overtook");
+        for (String line : Files.readAllLines(folder.trialsJsonl())) {
+            var trial = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            for (var round : trial.get("rounds")) {
+                if (round.get("phase").asText().equals("SEARCH")) {
+                    assertEquals(trial.get("pruning").get("deathRate").asDouble(),
+                            round.get("ls_distance").asDouble(), 1e-12, line);
+                }
+            }
+        }
         // 6 candidates -> 4 -> 3 -> 2 finalists; survivors train on from their checkpoints.
         long round1 = seen.stream().filter(r -> r.phase() == TrialPhase.SEARCH && r.round() == 1).count();
         assertEquals(6, round1);
