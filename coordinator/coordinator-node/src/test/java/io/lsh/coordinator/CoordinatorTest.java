@@ -105,13 +105,12 @@ class CoordinatorTest {
         ActorRef<Coordinator.Message> coordinator = testKit.spawn(Coordinator.create(plan, folder, outcome));
         // The wire endpoint is registered with the Receptionist; find it like a worker does.
         var probe = testKit.<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>createTestProbe();
+        testKit.system().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(
+                io.lsh.protocol.ServiceKeys.COORDINATOR, probe.getRef()));
         ActorRef<CoordinatorCommand> wire = null;
-        for (int i = 0; i < 50 && wire == null; i++) {
-            testKit.system().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.find(
-                    io.lsh.protocol.ServiceKeys.COORDINATOR, probe.getRef()));
-            var listing = probe.receiveMessage();
-            wire = listing.getServiceInstances(io.lsh.protocol.ServiceKeys.COORDINATOR).stream().findFirst()
-                    .orElse(null);
+        while (wire == null) { // listings arrive on every change; the first may be empty
+            wire = probe.receiveMessage(java.time.Duration.ofSeconds(10))
+                    .getServiceInstances(io.lsh.protocol.ServiceKeys.COORDINATOR).stream().findFirst().orElse(null);
         }
         List<WorkerCommand.RunTrial> seen = new CopyOnWriteArrayList<>();
         testKit.spawn(scriptedWorker("w1", wire, seen));
