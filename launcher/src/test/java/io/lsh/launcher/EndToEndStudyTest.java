@@ -69,6 +69,15 @@ class EndToEndStudyTest {
         assertEquals(3, spectra.stream().filter(l -> l.startsWith("0,")).count(), "reference epochs 1..3");
         assertEquals("trial,epoch," + String.join(",", java.util.stream.IntStream.rangeClosed(1, 32)
                 .mapToObj(i -> "le_" + i).toList()), spectra.get(0), "k = 16 + 16 exponents");
+        // `lsh spectrum` on the selected model's checkpoint gives exactly the spectrum the study measured for it.
+        int selectedTrial = Integer.parseInt(Checkpoint.read(folder.resolve("selected-model.lshc")).metadata()
+                .get("trial"));
+        String measured = spectra.stream().filter(l -> l.startsWith(selectedTrial + ",3,")).findFirst().orElseThrow();
+        LshCommandLineTest.Result again = LshCommandLineTest.run("spectrum", "--checkpoint",
+                folder.resolve("selected-model.lshc").toString(), "--steps", "10", "--warmup", "5");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(measured.substring((selectedTrial + ",3,").length()),
+                String.join(",", again.out().lines().toList()), "bit-identical spectrum from the checkpoint");
         // The selected model's checkpoint loads.
         Checkpoint selected = Checkpoint.read(folder.resolve("selected-model.lshc"));
         assertEquals("3", selected.metadata().get("epoch"));
@@ -80,7 +89,7 @@ class EndToEndStudyTest {
         String html = Files.readString(folder.resolve("report/index.html"));
         assertTrue(html.contains("Spearman"), "rank correlations in the report");
         assertTrue(Files.exists(folder.resolve("report/layer-sparsity.png")), "per-layer sparsity chart");
-        LshCommandLineTest.Result again = LshCommandLineTest.run("report", folder.toString());
-        assertEquals(0, again.code(), again.err());
+        LshCommandLineTest.Result report = LshCommandLineTest.run("report", folder.toString());
+        assertEquals(0, report.code(), report.err());
     }
 }

@@ -84,6 +84,15 @@ class LshCommandLineTest {
     }
 
     @Test
+    void spectrumOfAMissingOrCorruptCheckpoint() throws IOException {
+        Path missing = dir.resolve("none.lshc");
+        assertUsageError(run("spectrum", "--checkpoint", missing.toString()), missing.toString());
+        Path corrupt = Files.writeString(dir.resolve("corrupt.lshc"), "not a checkpoint");
+        assertUsageError(run("spectrum", "--checkpoint", corrupt.toString()), corrupt.toString());
+        assertUsageError(run("spectrum", "--checkpoint", corrupt.toString(), "--steps", "0"), "steps");
+    }
+
+    @Test
     void reportOfAMissingStudyFolder() throws IOException {
         Path missing = dir.resolve("no-study");
         assertUsageError(run("report", missing.toString()), missing.toString());

@@ -151,15 +151,7 @@ public final class LmTrialExecutor implements TrialExecutor {
                     layerSparsity(model, mask));
             listener.onEpoch(last, spectrum);
         }
-        Map<String, String> metadata = new HashMap<>();
-        metadata.put("trial", String.valueOf(work.trialId()));
-        metadata.put("epoch", String.valueOf(work.toEpoch()));
-        metadata.put("seed", String.valueOf(work.seed()));
-        metadata.put("model", spec.toString());
-        metadata.put("vocabulary", String.valueOf(corpus.vocabulary().size()));
-        if (p != null) {
-            metadata.put("pruning", p.toString());
-        }
+        Map<String, String> metadata = CheckpointMetadata.of(work, spec);
         Checkpoint.capture(model, metadata, mask == null ? Map.of() : mask.exportMasks())
                 .write(Path.of(work.checkpointOut()));
         return new Outcome.Completed(last, work.checkpointOut());
