@@ -40,11 +40,7 @@ final class CoordinatorCli implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort address = HostPort.parse("--bind", bind, DEFAULT_PORT);
         StudySettings settings = study.settings(spec.commandLine(), Map.of());
-        if (study.printConfig) {
-            spec.commandLine().getOut().println(settings.rendered());
-            return LshMain.OK;
-        }
-        return StudyOptions.runStudy(settings, spec.commandLine().getOut(), folder -> {
+        return study.runStudy(settings, spec.commandLine().getOut(), folder -> {
             CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
                     settings.metrics().coordinatorPort())) {

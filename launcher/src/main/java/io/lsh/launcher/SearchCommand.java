@@ -37,12 +37,7 @@ final class SearchCommand implements Callable<Integer> {
             extra.put("cluster.workers", workers);
         }
         StudySettings settings = study.settings(spec.commandLine(), extra);
-        if (study.printConfig) {
-            spec.commandLine().getOut().println(settings.rendered());
-            spec.commandLine().getOut().flush();
-            return LshMain.OK;
-        }
-        return StudyOptions.runStudy(settings, spec.commandLine().getOut(),
+        return study.runStudy(settings, spec.commandLine().getOut(),
                 folder -> EmbeddedStudy.run(settings, folder));
     }
 }

@@ -67,13 +67,19 @@ final class StudyOptions {
     }
 
     /**
-     * Checks everything (settings, pruning names, schedule, corpus) before anything is created, then creates the
+     * Prints the settings if --print-config was given. Otherwise checks everything (settings, pruning names,
+     * schedule, corpus) before anything is created, then creates the
      * study folder, logs to its lsh.log while {@code run} runs the study, and prints the leaderboard.
      *
      * @return the exit code
      */
-    static int runStudy(StudySettings settings, PrintWriter stdout, Function<StudyFolder, StudyOutcome> run)
+    int runStudy(StudySettings settings, PrintWriter stdout, Function<StudyFolder, StudyOutcome> run)
             throws Exception {
+        if (printConfig) {
+            stdout.println(settings.rendered());
+            stdout.flush();
+            return LshMain.OK;
+        }
         PruningNames.check(settings);
         StudyPlan.of(settings);
         Corpus corpus = CorpusReader.read(settings.corpus().dir(), settings.corpus().maxVocab());
