@@ -52,6 +52,22 @@ class MultiJvmStudyTest {
                 "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port);
     }
 
+    /**
+     * Starts the coordinator and waits until it has bound its port, so that a worker binding port 0 cannot be given
+     * the same (ephemeral) port first.
+     */
+    private Process listeningCoordinator(int port) throws Exception {
+        Process coordinator = coordinator(port);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!(Files.exists(out.resolve("coordinator.out"))
+                && output("coordinator").contains("Coordinator listening on"))) {
+            assertTrue(coordinator.isAlive(), "the coordinator runs: " + output("coordinator"));
+            assertTrue(System.nanoTime() < deadline, "the coordinator listens within a minute");
+            Thread.sleep(100);
+        }
+        return coordinator;
+    }
+
     private Path studyFolder() throws Exception {
         try (Stream<Path> s = Files.list(out.resolve("studies"))) {
             return s.filter(Files::isDirectory).findFirst().orElseThrow();
@@ -65,7 +81,7 @@ class MultiJvmStudyTest {
     @Test
     void coordinatorAndTwoWorkerProcessesRunAStudy() throws Exception {
         int port = ClusterNodes.freePort("127.0.0.1");
-        Process coordinator = coordinator(port);
+        Process coordinator = listeningCoordinator(port);
         Process w1 = lsh("w1", "worker", "--join", "127.0.0.1:" + port);
         Process w2 = lsh("w2", "worker", "--join", "127.0.0.1:" + port);
         assertTrue(coordinator.waitFor(4, TimeUnit.MINUTES), "the study ends");
@@ -81,7 +97,7 @@ class MultiJvmStudyTest {
     @Test
     void aKilledWorkerLosesItsTrialToTheOthers() throws Exception {
         int port = ClusterNodes.freePort("127.0.0.1");
-        Process coordinator = coordinator(port);
+        Process coordinator = listeningCoordinator(port);
         Process victim = lsh("victim", "worker", "--join", "127.0.0.1:" + port);
         lsh("w2", "worker", "--join", "127.0.0.1:" + port);
         // kill the victim as soon as it holds a candidate trial
