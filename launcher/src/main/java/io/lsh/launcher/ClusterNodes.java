@@ -31,9 +31,10 @@ final class ClusterNodes {
     }
 
     /** Starts a coordinator node bound to {@code bind}, the cluster's seed node. */
-    static ActorSystem<Void> startCoordinator(StudySettings settings, StudyFolder folder, HostPort bind,
+    static ActorSystem<Void> startCoordinator(StudySettings settings, StudyFolder folder, boolean resume, HostPort bind,
                                               CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
-        ActorSystem<Void> system = ActorSystem.create(CoordinatorNode.create(settings, folder, outcome, metrics),
+        ActorSystem<Void> system = ActorSystem.create(
+                CoordinatorNode.create(settings, folder, outcome, metrics, resume),
                 ClusterNodeConfig.SYSTEM_NAME,
                 ClusterNodeConfig.node(bind.host(), bind.port(), List.of(bind.toString()), "coordinator"));
         system.getWhenTerminated().thenRun(() -> outcome.completeExceptionally(

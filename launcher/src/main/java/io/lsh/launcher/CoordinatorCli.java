@@ -44,7 +44,7 @@ final class CoordinatorCli implements Callable<Integer> {
             CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
                     settings.metrics().coordinatorPort())) {
-                ActorSystem<Void> node = ClusterNodes.startCoordinator(settings, folder, address, outcome,
+                ActorSystem<Void> node = ClusterNodes.startCoordinator(settings, folder, study.resuming(), address, outcome,
                         new CoordinatorMetrics(metrics.registry()));
                 LoggerFactory.getLogger("io.lsh.study").info(
                         "Coordinator listening on {}; start workers with: bin/lsh worker --join {}", address, address);

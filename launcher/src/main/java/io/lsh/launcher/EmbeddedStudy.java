@@ -20,7 +20,7 @@ final class EmbeddedStudy {
     private EmbeddedStudy() {
     }
 
-    static StudyOutcome run(StudySettings settings, StudyFolder folder) {
+    static StudyOutcome run(StudySettings settings, StudyFolder folder, boolean resume) {
         String host = settings.cluster().host();
         HostPort coordinatorAddress = new HostPort(host,
                 settings.cluster().port() == 0 ? ClusterNodes.freePort(host) : settings.cluster().port());
@@ -29,7 +29,7 @@ final class EmbeddedStudy {
                 settings.metrics().coordinatorPort())) {
             CoordinatorMetrics coordinatorMetrics = new CoordinatorMetrics(metrics.registry());
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes);
-            ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, coordinatorAddress,
+            ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, resume, coordinatorAddress,
                     outcome, coordinatorMetrics);
             ActorSystem<Void> workers = null;
             try {

@@ -2,6 +2,7 @@ package io.lsh.launcher;
 
 import ch.qos.logback.classic.Level;
 import io.lsh.config.SettingsException;
+import io.lsh.coordinator.StudyResumeException;
 import io.lsh.lm.checkpoint.CheckpointException;
 import io.lsh.lm.data.CorpusException;
 import java.io.PrintWriter;
@@ -80,7 +81,7 @@ public final class LshMain implements Runnable {
         PrintWriter err = commandLine.getErr();
         String command = commandLine.getCommandSpec().qualifiedName();
         if (e instanceof UserInputException || e instanceof SettingsException || e instanceof CorpusException
-                || e instanceof CheckpointException) {
+                || e instanceof CheckpointException || e instanceof StudyResumeException) {
             err.println(command + ": " + oneLine(e.getMessage()));
             err.flush();
             return USAGE;

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -56,8 +57,6 @@ public final class Coordinator {
     private record Assignment(String workerId, WorkerCommand.RunTrial work) {
     }
 
-    private enum ReferenceStage { PENDING, SEARCH_PART_RUNNING, SEARCH_PART_DONE, REST_RUNNING, DONE }
-
     private final ActorContext<Message> context;
     private final StudyPlan plan;
     private final StudyFolder folder;
@@ -67,31 +66,50 @@ public final class Coordinator {
     private final CompletableFuture<StudyOutcome> outcome;
     private final ActorRef<CoordinatorCommand> self;
     private final CoordinatorMetrics metrics;
-    private final Instant started = Instant.now();
+    private final Instant started;
 
     private final Map<String, ActorRef<WorkerCommand>> workers = new LinkedHashMap<>();
     private final ArrayDeque<String> idle = new ArrayDeque<>();
     private final Map<Integer, Assignment> running = new HashMap<>();
-    private final TreeMap<Integer, EpochSpectrum> referenceSpectra = new TreeMap<>();
+    private final TreeMap<Integer, EpochSpectrum> referenceSpectra;
     /** The latest spectrum of each candidate. */
-    private final Map<Integer, EpochSpectrum> candidateSpectra = new HashMap<>();
+    private final Map<Integer, EpochSpectrum> candidateSpectra;
     /** Candidates that completed a search round before the dense reference reached that epoch. */
-    private final Map<Integer, TrialMetrics> awaitingDistance = new HashMap<>();
-    private ReferenceStage reference = ReferenceStage.PENDING;
+    private final Map<Integer, TrialMetrics> awaitingDistance;
+    private ReferenceStage reference;
     private int referenceAttempt;
     private int appliedDecisions;
 
     private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
-                        CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
+                        CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
+                        Optional<JournalReplay.Recovered> recovered) {
         this.context = context;
         this.metrics = metrics;
         this.plan = plan;
         this.folder = folder;
         this.outcome = outcome;
-        this.journal = new StudyJournal(folder.journalFile());
-        this.results = new StudyResults(plan, folder);
-        this.engine = plan.newEngine();
         this.self = context.messageAdapter(CoordinatorCommand.class, Wire::new);
+        if (recovered.isPresent()) {
+            JournalReplay.Recovered r = recovered.get();
+            this.engine = r.engine();
+            this.results = r.results();
+            this.referenceSpectra = r.referenceSpectra();
+            this.candidateSpectra = new HashMap<>(r.candidateSpectra());
+            this.awaitingDistance = new HashMap<>(r.awaitingDistance());
+            this.reference = r.reference();
+            this.referenceAttempt = r.referenceAttempt();
+            this.appliedDecisions = r.appliedDecisions();
+            this.started = r.started();
+        } else {
+            this.engine = plan.newEngine();
+            this.results = new StudyResults(plan, folder);
+            this.referenceSpectra = new TreeMap<>();
+            this.candidateSpectra = new HashMap<>();
+            this.awaitingDistance = new HashMap<>();
+            this.reference = ReferenceStage.PENDING;
+            this.started = Instant.now();
+        }
+        this.journal = new StudyJournal(folder.journalFile());
     }
 
     /**
@@ -111,19 +129,54 @@ public final class Coordinator {
      */
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                            CoordinatorMetrics metrics) {
+        return create(plan, folder, outcome, metrics, false);
+    }
+
+    /**
+     * @param plan    the study
+     * @param folder  its folder (created, settings written; with {@code resume}, the folder of a crashed study)
+     * @param outcome completed with the leaderboard when the study ends
+     * @param metrics updated after every message (registered in the JVM's metrics registry)
+     * @param resume  continue the study recorded in the folder's journal ({@link JournalReplay}) instead of starting
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
+                                           CoordinatorMetrics metrics, boolean resume) {
         return Behaviors.setup(context -> {
-            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics);
+            Optional<JournalReplay.Recovered> recovered = resume
+                    ? Optional.of(JournalReplay.replay(plan, folder)) : Optional.empty();
+            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered);
             metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
                     plan.elimination().plan().epochs() + plan.settings().search().finalEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
-            coordinator.journal.append("study_started", Map.of(
-                    "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
-                    "folder", folder.path().toString()));
-            PROGRESS.info("Study {}: {} candidates at sparsity {}, ranked by {}; waiting for workers",
-                    plan.settings().study().name(), plan.settings().search().candidates(),
-                    plan.settings().pruning().sparsity(), plan.settings().study().objective());
+            if (recovered.isPresent()) {
+                coordinator.resumed(recovered.get());
+            } else {
+                coordinator.journal.append("study_started", Map.of(
+                        "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
+                        "folder", folder.path().toString()));
+                PROGRESS.info("Study {}: {} candidates at sparsity {}, ranked by {}; waiting for workers",
+                        plan.settings().study().name(), plan.settings().search().candidates(),
+                        plan.settings().pruning().sparsity(), plan.settings().study().objective());
+            }
             return coordinator.behavior();
         });
+    }
+
+    /** After a replay: the segments that were running are lost (they run again from their last checkpoint). */
+    private void resumed(JournalReplay.Recovered r) {
+        journal.append("study_resumed", Map.of("events", r.events(), "interrupted", r.interrupted(),
+                "reference", reference.name()));
+        results.rewriteSpectra(r.spectrumRows());
+        var p = engine.progress();
+        PROGRESS.info("Study {} resumed from its journal ({} events): {} trials, {} finished, {} stopped; "
+                        + "{} interrupted segment(s) {} run again from their last checkpoint; waiting for workers",
+                plan.settings().study().name(), r.events(), p.trials(), p.finished(), p.stopped(),
+                r.interrupted().size(), r.interrupted());
+        for (int trialId : r.interrupted()) {
+            workLost(trialId, "the coordinator restarted");
+        }
+        applyNewDecisions();
+        reportAwaitingDistances();
     }
 
     private Behavior<Message> behavior() {
@@ -185,7 +238,13 @@ public final class Coordinator {
         }
         TrialMetrics m = e.metrics();
         metrics.epochReported(e.trialId(), m);
-        journal.append("epoch_reported", StudyResults.metricFields(e.trialId(), e.attempt(), e.workerId(), m));
+        Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(e.trialId(), e.attempt(),
+                e.workerId(), m));
+        e.spectrum().ifPresent(s -> {
+            fields.put("spectrum_epoch", s.epoch());
+            fields.put("spectrum", s.exponents());
+        });
+        journal.append("epoch_reported", fields);
         results.recordEpoch(e.trialId(), m);
         e.spectrum().ifPresent(s -> {
             results.appendSpectrum(e.trialId(), s);
@@ -218,9 +277,8 @@ public final class Coordinator {
         journal.append("run_completed", fields);
         results.recordCheckpoint(c.trialId(), c.checkpoint());
         if (c.trialId() == StudyPlan.REFERENCE_TRIAL) {
-            reference = reference == ReferenceStage.SEARCH_PART_RUNNING ? ReferenceStage.SEARCH_PART_DONE
-                    : ReferenceStage.DONE;
-            if (reference == ReferenceStage.DONE || plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
+            reference = reference.afterCompleted(m.epoch(), plan.settings().search().finalEpochs());
+            if (plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
                 reference = ReferenceStage.DONE;
             }
             results.recordReference(m);
@@ -237,7 +295,10 @@ public final class Coordinator {
     }
 
     private void reportResult(int trialId, TrialMetrics m) {
-        engine.onResult(trialId, m.epoch(), StudyResults.engineMetrics(m));
+        Map<String, Double> engineMetrics = StudyResults.engineMetrics(m);
+        journal.append(JournalReplay.RESULT, Map.of("trial", trialId, "epoch", m.epoch(),
+                "metrics", JournalReplay.metricFields(engineMetrics)));
+        engine.onResult(trialId, m.epoch(), engineMetrics);
         PROGRESS.info("Trial {} [{}] epoch {}: LS distance {}, valid ppl {}, sparsity {} | {}",
                 trialId, describe(trialId), m.epoch(), fmt(m.lsDistance()),
                 fmt(m.validPerplexity()), String.format("%.4f", m.sparsity()), progress());
@@ -285,9 +346,11 @@ public final class Coordinator {
             return failStudy("the dense reference failed: " + f.reason());
         }
         if (f.diverged()) {
-            engine.onFailure(f.trialId(), "diverged: " + f.reason());
+            String reason = "diverged: " + f.reason();
+            journal.append(JournalReplay.FAILURE, Map.of("trial", f.trialId(), "reason", reason));
+            engine.onFailure(f.trialId(), reason);
         } else {
-            engine.onWorkLost(f.trialId());
+            workLost(f.trialId(), f.reason());
         }
         applyNewDecisions();
         dispatch();
@@ -305,16 +368,21 @@ public final class Coordinator {
             if (entry.getValue().workerId().equals(lost.workerId())) {
                 running.remove(entry.getKey());
                 if (entry.getKey() == StudyPlan.REFERENCE_TRIAL) {
-                    reference = reference == ReferenceStage.SEARCH_PART_RUNNING ? ReferenceStage.PENDING
-                            : ReferenceStage.SEARCH_PART_DONE;
+                    reference = reference.afterLoss();
                 } else {
-                    engine.onWorkLost(entry.getKey());
+                    workLost(entry.getKey(), "worker " + lost.workerId() + " left");
                     applyNewDecisions();
                 }
             }
         }
         dispatch();
         return finishIfDone();
+    }
+
+    /** The segment's worker is gone or failed without diverging: the engine requeues it (or fails the trial). */
+    private void workLost(int trialId, String reason) {
+        journal.append(JournalReplay.WORK_LOST, Map.of("trial", trialId, "reason", reason));
+        engine.onWorkLost(trialId);
     }
 
     /**
@@ -366,7 +434,13 @@ public final class Coordinator {
             reference = ReferenceStage.SEARCH_PART_RUNNING;
             return referenceRun(0, last);
         }
+        int decisionsBefore = engine.decisionLog().size();
         var item = engine.nextWork();
+        if (item.isPresent() || engine.decisionLog().size() != decisionsBefore) {
+            // journaled after the call (its result is the point) but before anything is acted on
+            journal.append(JournalReplay.NEXT_WORK, Map.of("trial", item.map(WorkItem::trialId).orElse(-1),
+                    "attempt", item.map(WorkItem::attempt).orElse(0)));
+        }
         applyNewDecisions();
         if (item.isPresent()) {
             WorkItem w = item.get();
