@@ -45,10 +45,24 @@ final class ClusterNodes {
     /** Starts a worker node with one worker per device, joining the coordinator at {@code join}. */
     static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join,
                                           WorkerMetrics metrics) {
+        return startWorkers(nodeId, devices, bind, join, metrics, () -> { });
+    }
+
+    /**
+     * Starts a worker node with one worker per device, joining the coordinator at {@code join};
+     * {@code onCoordinatorLost} runs when the coordinator vanished without ending the study (the node then stops).
+     */
+    static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join,
+                                          WorkerMetrics metrics, Runnable onCoordinatorLost) {
         NdRuntime.configureForCpuWorkers((int) devices.stream().filter("cpu"::equals).count());
-        return ActorSystem.create(WorkerNode.create(nodeId, devices, LmTrialExecutor::new, metrics),
+        return ActorSystem.create(WorkerNode.create(nodeId, devices, LmTrialExecutor::new, metrics, onCoordinatorLost),
                 ClusterNodeConfig.SYSTEM_NAME,
                 ClusterNodeConfig.node(bind.host(), bind.port(), List.of(join.toString()), "worker"));
+    }
+
+    /** @return true when a node stopped because the cluster downed it (split-brain resolver), not by itself */
+    static boolean downedByTheCluster(org.apache.pekko.actor.CoordinatedShutdown.Reason reason) {
+        return reason instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterDowningReason$;
     }
 
     /** Waits for a study's outcome, rethrowing its failure. */

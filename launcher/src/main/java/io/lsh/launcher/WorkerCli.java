@@ -6,8 +6,10 @@ import io.lsh.metrics.WorkerMetrics;
 import io.lsh.worker.NdRuntime;
 import java.net.InetAddress;
 import java.util.Collections;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
@@ -74,11 +76,25 @@ final class WorkerCli implements Callable<Integer> {
         try (MetricsEndpoint metrics = MetricsEndpoint.start(settings,
                 metricsBind != null ? metricsBind : settings.host(),
                 metricsPort != null ? metricsPort : settings.workerPort())) {
-            ActorSystem<Void> node = ClusterNodes.startWorkers(nodeId, Collections.nCopies(workers, device), address,
-                    coordinator, new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes));
-            LoggerFactory.getLogger("io.lsh.study").info("Worker node {} with {} {} worker(s), joining {}", nodeId,
-                    workers, device, coordinator);
-            node.getWhenTerminated().toCompletableFuture().join();
+            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes);
+            AtomicBoolean coordinatorLost = new AtomicBoolean(true);
+            while (coordinatorLost.getAndSet(false)) {
+                // A coordinator that crashed and restarts (lsh coordinator --resume) forms a new cluster: a fresh
+                // node joins it, and its workers register again (the coordinator re-adopts them).
+                ActorSystem<Void> node = ClusterNodes.startWorkers(nodeId, Collections.nCopies(workers, device),
+                        address, coordinator, workerMetrics, () -> coordinatorLost.set(true));
+                LoggerFactory.getLogger("io.lsh.study").info("Worker node {} with {} {} worker(s), joining {}",
+                        nodeId, workers, device, coordinator);
+                node.getWhenTerminated().toCompletableFuture().join();
+                if (CoordinatedShutdown.get(node).getShutdownReason()
+                        .filter(ClusterNodes::downedByTheCluster).isPresent()) {
+                    coordinatorLost.set(true); // the split-brain resolver downed this side of a partition
+                }
+                if (coordinatorLost.get()) {
+                    LoggerFactory.getLogger("io.lsh.study").warn("The coordinator at {} is gone without ending the "
+                            + "study; rejoining it when it is back (Ctrl-C stops this worker)", coordinator);
+                }
+            }
         }
         return LshMain.OK;
     }

@@ -132,4 +132,55 @@ class MultiJvmStudyTest {
                 .noneMatch(l -> l.contains(",FAILED,")), "the lost trial was resumed elsewhere, not failed");
         assertTrue(new File(studyFolder().toFile(), "selected-model.lshc").isFile());
     }
+
+    @Test
+    void aKilledCoordinatorResumesAndReadoptsTheLiveWorkers() throws Exception {
+        int port = ClusterNodes.freePort("127.0.0.1");
+        Process first = listeningCoordinator(port);
+        Process w1 = lsh("w1", "worker", "--join", "127.0.0.1:" + port);
+        Process w2 = lsh("w2", "worker", "--join", "127.0.0.1:" + port);
+        // kill -9 the coordinator once two candidate segments are ranked
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        Path journal = null;
+        while (first.isAlive()) {
+            assertTrue(System.nanoTime() < deadline, "the study got going: " + output("coordinator"));
+            Thread.sleep(100);
+            if (journal == null && Files.isDirectory(out.resolve("studies"))) {
+                try (Stream<Path> s = Files.list(out.resolve("studies"))) {
+                    journal = s.findFirst().map(p -> p.resolve("journal.jsonl")).orElse(null);
+                }
+            }
+            if (journal != null && Files.exists(journal) && Files.readString(journal).lines()
+                    .filter(l -> l.contains("\"event\":\"engine_result\"")).count() >= 2) {
+                first.destroyForcibly().waitFor();
+            }
+        }
+        Path study = studyFolder();
+        Process second = lsh("coordinator-2", "coordinator", "--resume", study.toString(),
+                "--bind", "127.0.0.1:" + port);
+        assertTrue(second.waitFor(4, TimeUnit.MINUTES), "the resumed study ends");
+        assertEquals(0, second.exitValue(), output("coordinator-2"));
+        assertTrue(output("coordinator-2").contains("SELECTED"), output("coordinator-2"));
+        assertTrue(w1.waitFor(60, TimeUnit.SECONDS) && w2.waitFor(60, TimeUnit.SECONDS), "workers leave at the end");
+        assertEquals(0, w1.exitValue(), output("w1"));
+        assertEquals(0, w2.exitValue(), output("w2"));
+
+        List<String> events = Files.readAllLines(journal);
+        int resumedAt = events.indexOf(events.stream().filter(l -> l.contains("\"event\":\"study_resumed\""))
+                .findFirst().orElseThrow());
+        for (Process w : List.of(w1, w2)) {
+            assertTrue(events.subList(resumedAt, events.size()).stream().anyMatch(l -> l.contains("worker_registered")
+                    && l.contains("-" + w.pid() + "/")), "worker " + w.pid() + " was re-adopted: " + events);
+        }
+        java.util.Set<String> completed = new java.util.HashSet<>();
+        for (String l : events) {
+            if (l.contains("\"event\":\"run_completed\"")) {
+                String segment = l.replaceAll(".*\"trial\":(\\d+),.*\"epoch\":(\\d+),.*", "$1@$2");
+                assertTrue(completed.add(segment), "segment " + segment + " completed once");
+            }
+        }
+        assertEquals(5, Files.readAllLines(study.resolve("trials.csv")).size());
+        assertTrue(Files.readString(study.resolve("trials.csv")).lines().skip(1)
+                .noneMatch(l -> l.contains(",FAILED,")), "nothing failed");
+    }
 }

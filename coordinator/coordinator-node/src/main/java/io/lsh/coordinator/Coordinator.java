@@ -222,6 +222,12 @@ public final class Coordinator {
             r.worker().tell(new WorkerCommand.RegistrationRefused(reason));
             return;
         }
+        ActorRef<WorkerCommand> known = workers.get(r.workerId());
+        if (known != null && !known.equals(r.worker())) {
+            // the same worker on a new node (it lost us for a while and rejoined): its old incarnation is gone
+            context.unwatch(known);
+            onWorkerLost(new WorkerLost(r.workerId()));
+        }
         if (!workers.containsKey(r.workerId())) {
             journal.append("worker_registered", Map.of("worker", r.workerId(), "device", r.device()));
             workers.put(r.workerId(), r.worker());
