@@ -84,6 +84,7 @@ public final class AwdMosLanguageModel implements LanguageModel {
 
     private SplittableRandom dropoutRandom;
     private double lastPenalty;
+    private long chunkElements = AwdMosWorkspace.CHUNK_ELEMENTS;
     private final Map<Long, AwdMosWorkspace> workspaces = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, AwdMosWorkspace> eldest) {
@@ -245,6 +246,15 @@ public final class AwdMosLanguageModel implements LanguageModel {
         workspaces.clear();
     }
 
+    /** Sets the bound on the head's chunk of expert logits (entries; tests use tiny chunks) and drops the buffers. */
+    void setChunkElements(long elements) {
+        if (elements < 1) {
+            throw new IllegalArgumentException("chunk elements must be >= 1, got " + elements);
+        }
+        chunkElements = elements;
+        workspaces.clear();
+    }
+
     @Override
     public LstmState initialState(int batchSize) {
         return new LstmState(coreSpec, batchSize, dataType);
@@ -308,7 +318,7 @@ public final class AwdMosLanguageModel implements LanguageModel {
 
     private AwdMosWorkspace workspace(int steps, int batchSize) {
         return workspaces.computeIfAbsent(((long) steps << 32) | batchSize,
-                k -> new AwdMosWorkspace(spec, dataType, steps, batchSize));
+                k -> new AwdMosWorkspace(spec, dataType, steps, batchSize, chunkElements));
     }
 
     private INDArray fillLockedMask(INDArray mask, double p) {

@@ -9,7 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The buffers of one forward/backward pass of an {@link AwdMosLanguageModel} for T steps and B sequences, allocated
  * once per window shape and reused (the layout of {@link LstmWorkspace}: time-major rows, row blocks as gemm
  * views). The head's expert logits are computed in chunks of {@link #chunkTokens} tokens ({@code chunkTokens * K x V}
- * at most {@link #CHUNK_ELEMENTS} entries) so that memory does not grow with {@code N K V}. Backward and dropout
+ * at most {@link #CHUNK_ELEMENTS} entries by default, at least one token) so that memory does not grow with {@code N K V}. Backward and dropout
  * buffers are allocated on first use in training.
  */
 final class AwdMosWorkspace {
@@ -74,7 +74,7 @@ final class AwdMosWorkspace {
     INDArray chunkOnes;
     INDArray lastChunkOnes;
 
-    AwdMosWorkspace(AwdMosSpec spec, DataType dataType, int steps, int batchSize) {
+    AwdMosWorkspace(AwdMosSpec spec, DataType dataType, int steps, int batchSize, long chunkElements) {
         this.spec = spec;
         this.dataType = dataType;
         this.steps = steps;
@@ -110,7 +110,7 @@ final class AwdMosWorkspace {
         latent = Nd4j.create(dataType, rows, spec.latentWidth());
         latentRows = expertRows(latent);
         long perToken = (long) k * spec.vocabSize();
-        chunkTokens = (int) Math.max(1, Math.min(rows, CHUNK_ELEMENTS / perToken));
+        chunkTokens = (int) Math.max(1, Math.min(rows, chunkElements / perToken));
         chunkLogits = Nd4j.create(dataType, (long) chunkTokens * k, spec.vocabSize());
     }
 
