@@ -85,6 +85,9 @@ public final class AwdMosLanguageModel implements LanguageModel {
     private SplittableRandom dropoutRandom;
     private double lastPenalty;
     private long chunkElements = AwdMosWorkspace.CHUNK_ELEMENTS;
+    /** Cumulative wall time of training passes in the MoS head and in the rest (embedding, LSTM core), for benchmarks. */
+    private long headNanos;
+    private long coreNanos;
     private final Map<Long, AwdMosWorkspace> workspaces = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, AwdMosWorkspace> eldest) {
@@ -340,6 +343,7 @@ public final class AwdMosLanguageModel implements LanguageModel {
         int batch = ws.batchSize;
         int layers = spec.layerCount();
         int top = layers - 1;
+        long start = System.nanoTime();
         boolean wordDrop = training && spec.embeddingDropout() > 0;
         if (wordDrop) {
             AwdMosKernels.fillWordScale(wordScale, spec.embeddingDropout(), dropoutRandom);
@@ -374,6 +378,7 @@ public final class AwdMosLanguageModel implements LanguageModel {
                 output = ws.output;
             }
         }
+        long coreDone = System.nanoTime();
         gemm.gemm(output, priorWeight.value(), ws.priorLogits, false, false, 0.0);
         gemm.gemm(output, latentWeight.value(), ws.latent, false, false, 0.0);
         AwdMosKernels.biasTanh(ws.latent, latentBias.value());
@@ -386,7 +391,9 @@ public final class AwdMosLanguageModel implements LanguageModel {
         }
         double meanLoss = head(ws, window.targets(), decoderInput, training, probabilitiesOut);
         if (training) {
-            backward(ws, window, output, latentMask, inputMask, wordDrop);
+            long headBackwardDone = backward(ws, window, output, latentMask, inputMask, wordDrop);
+            headNanos += headBackwardDone - coreDone;
+            coreNanos += (coreDone - start) + (System.nanoTime() - headBackwardDone);
         }
         return meanLoss;
     }
@@ -450,8 +457,11 @@ public final class AwdMosLanguageModel implements LanguageModel {
         return total / rows;
     }
 
-    /** Backward from the head's gradients to every parameter (after a training-mode forward). */
-    private void backward(AwdMosWorkspace ws, BpttWindow window, INDArray output, INDArray latentMask,
+    /**
+     * Backward from the head's gradients to every parameter (after a training-mode forward). Returns the time when
+     * the head's part was done (for the benchmark split).
+     */
+    private long backward(AwdMosWorkspace ws, BpttWindow window, INDArray output, INDArray latentMask,
                           INDArray inputMask, boolean wordDrop) {
         int steps = ws.steps;
         int batch = ws.batchSize;
@@ -475,6 +485,7 @@ public final class AwdMosLanguageModel implements LanguageModel {
             penalty += AwdMosKernels.temporalPenalty(ws.hidden[top], steps, batch, spec.temporalPenalty(), dTop);
         }
         lastPenalty = penalty;
+        long headDone = System.nanoTime();
         boolean weightDrop = spec.weightDropout() > 0;
         for (int l = top; l >= 0; l--) {
             INDArray u = weightDrop ? droppedRecurrent[l] : recurrentWeights[l].value();
@@ -503,6 +514,16 @@ public final class AwdMosLanguageModel implements LanguageModel {
         }
         AwdMosKernels.scatterAddRows(encoder.gradient(), window.inputs(), wordDrop ? wordScale : null,
                 ws.dEmbedded);
+        return headDone;
+    }
+
+    /**
+     * Cumulative wall time (ns) of all training passes so far: {@code [head, core]}, the head being the prior and
+     * latent projections, the expert logits and mixture likelihood and their backward (through the AR/TAR terms),
+     * the core everything else (embedding, LSTM forward and backward).
+     */
+    long[] trainingNanos() {
+        return new long[] {headNanos, coreNanos};
     }
 
     @Override
