@@ -8,6 +8,10 @@ runs), Mixture-of-Softmaxes head over the tied embedding, AR and TAR. Times one 
 tokens and prints one JSON line. Run with Debian's system python3 (bench/ensure_torch.sh):
 
     /usr/bin/python3 bench/awd_mos_torch.py --vocab 10000 --batch 20 --bptt 35 --windows 3
+
+With --check DIR it instead reads a model and a window written by AwdMosTorchCrossCheckTest (float64 .npy files with
+PyTorch names and shapes), computes the evaluation loss and, dropout off, the gradients of cross-entropy + alpha AR +
+beta TAR, and writes them back as DIR/grad.<name>.npy plus one JSON line with both losses.
 """
 import argparse
 import json
@@ -66,8 +70,56 @@ class AwdMos(nn.Module):
         return log_prob, new_state, last_raw, output
 
 
+def check(directory, alpha, beta):
+    import os
+    import numpy as np
+    load = lambda name: torch.from_numpy(np.load(os.path.join(directory, name + '.npy')))
+    encoder = load('encoder.weight')
+    vocab, emb = encoder.shape
+    hidden, l = [], 0
+    while os.path.exists(os.path.join(directory, 'rnn.weight_hh_l%d.npy' % l)):
+        hidden.append(load('rnn.weight_hh_l%d' % l).shape[1])
+        l += 1
+    experts = load('prior.weight').shape[0]
+    model = AwdMos(vocab, emb, hidden, experts, 0, 0, 0, 0, 0, 0).double()
+    with torch.no_grad():
+        model.encoder.weight.copy_(encoder)
+        for l, rnn in enumerate(model.rnns):
+            for name in ('weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'):
+                getattr(rnn, name).copy_(load('rnn.' + name[:-1] + str(l)))
+        model.prior.weight.copy_(load('prior.weight'))
+        model.latent.weight.copy_(load('latent.weight'))
+        model.latent.bias.copy_(load('latent.bias'))
+        model.decoder_bias.copy_(load('decoder.bias'))
+    inputs, targets = load('inputs'), load('targets').reshape(-1)
+    state = [(load('h%d' % l).unsqueeze(0), load('c%d' % l).unsqueeze(0)) for l in range(len(hidden))]
+    model.eval()
+    with torch.no_grad():
+        eval_loss = F.nll_loss(model(inputs, state)[0], targets).item()
+    model.train()
+    log_prob, _, raw, dropped = model(inputs, state)
+    cross_entropy = F.nll_loss(log_prob, targets)
+    penalty = alpha * dropped.pow(2).mean()
+    if raw.size(0) > 1:
+        penalty = penalty + beta * (raw[1:] - raw[:-1]).pow(2).mean()
+    (cross_entropy + penalty).backward()
+    grads = {'encoder.weight': model.encoder.weight.grad, 'prior.weight': model.prior.weight.grad,
+             'latent.weight': model.latent.weight.grad, 'latent.bias': model.latent.bias.grad,
+             'decoder.bias': model.decoder_bias.grad}
+    for l, rnn in enumerate(model.rnns):
+        grads['rnn.weight_ih_l%d' % l] = rnn.weight_ih_l0.grad
+        grads['rnn.weight_hh_l%d' % l] = rnn.weight_hh_l0.grad
+        grads['rnn.bias_l%d' % l] = rnn.bias_ih_l0.grad
+    for name, g in grads.items():
+        np.save(os.path.join(directory, 'grad.' + name + '.npy'), g.numpy().reshape(-1))
+    print(json.dumps({'eval_loss': eval_loss, 'train_loss': cross_entropy.item(), 'penalty': penalty.item()}))
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument('--check', metavar='DIR')
+    ap.add_argument('--alpha', type=float, default=2.0)
+    ap.add_argument('--beta', type=float, default=1.0)
     ap.add_argument('--vocab', type=int, default=10000)
     ap.add_argument('--batch', type=int, default=20)
     ap.add_argument('--bptt', type=int, default=35)
@@ -75,6 +127,9 @@ def main():
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--seed', type=int, default=1)
     args = ap.parse_args()
+    if args.check:
+        check(args.check, args.alpha, args.beta)
+        return
     torch.manual_seed(args.seed)
     model = AwdMos(args.vocab, 300, [1150, 1150, 650], 15, 0.1, 0.55, 0.2, 0.4, 0.29, 0.5)
     model.train()
