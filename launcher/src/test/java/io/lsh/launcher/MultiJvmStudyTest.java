@@ -46,18 +46,20 @@ class MultiJvmStudyTest {
         return p;
     }
 
-    private Process coordinator(int port) throws Exception {
-        return lsh("coordinator", "coordinator", "--config", RepoPaths.tinyStudy().toString(),
+    private Process coordinator(int port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("coordinator", "--config", RepoPaths.tinyStudy().toString(),
                 "--set", "corpus.dir=" + RepoPaths.builtInCorpus(),
-                "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port);
+                "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port));
+        args.addAll(List.of(extra));
+        return lsh("coordinator", args.toArray(String[]::new));
     }
 
     /**
      * Starts the coordinator and waits until it has bound its port, so that a worker binding port 0 cannot be given
      * the same (ephemeral) port first.
      */
-    private Process listeningCoordinator(int port) throws Exception {
-        Process coordinator = coordinator(port);
+    private Process listeningCoordinator(int port, String... extra) throws Exception {
+        Process coordinator = coordinator(port, extra);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (!(Files.exists(out.resolve("coordinator.out"))
                 && output("coordinator").contains("Coordinator listening on"))) {
@@ -94,10 +96,11 @@ class MultiJvmStudyTest {
         assertEquals(5, Files.readAllLines(studyFolder().resolve("trials.csv")).size());
     }
 
+    /** Also: checkpoints travel through the coordinator's artifact store, not the shared study folder. */
     @Test
     void aKilledWorkerLosesItsTrialToTheOthers() throws Exception {
         int port = ClusterNodes.freePort("127.0.0.1");
-        Process coordinator = listeningCoordinator(port);
+        Process coordinator = listeningCoordinator(port, "--set", "cluster.checkpoint-transfer=coordinator");
         Process victim = lsh("victim", "worker", "--join", "127.0.0.1:" + port);
         lsh("w2", "worker", "--join", "127.0.0.1:" + port);
         // kill the victim as soon as it holds a candidate trial
@@ -131,6 +134,12 @@ class MultiJvmStudyTest {
         assertTrue(Files.readString(studyFolder().resolve("trials.csv")).lines().skip(1)
                 .noneMatch(l -> l.contains(",FAILED,")), "the lost trial was resumed elsewhere, not failed");
         assertTrue(new File(studyFolder().toFile(), "selected-model.lshc").isFile());
+        assertTrue(output("coordinator").contains("Artifact store for checkpoints on http://127.0.0.1:"),
+                output("coordinator"));
+        assertTrue(events.contains("\"worker_lost\""));
+        try (Stream<Path> s = Files.list(studyFolder().resolve("checkpoints"))) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".part")), "no partial upload left");
+        }
     }
 
     @Test

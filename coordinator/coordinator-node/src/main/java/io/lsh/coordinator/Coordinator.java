@@ -14,6 +14,7 @@ import io.lsh.search.scheduler.Decision;
 import io.lsh.search.scheduler.EliminationSettings;
 import io.lsh.search.trial.Phase;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -66,6 +67,8 @@ public final class Coordinator {
     private final CompletableFuture<StudyOutcome> outcome;
     private final ActorRef<CoordinatorCommand> self;
     private final CoordinatorMetrics metrics;
+    /** Where checkpoints travel when nodes share no filesystem; empty: the study folder is shared. */
+    private final Optional<ArtifactServer> artifacts;
     private final Instant started;
 
     private final Map<String, ActorRef<WorkerCommand>> workers = new LinkedHashMap<>();
@@ -82,8 +85,9 @@ public final class Coordinator {
 
     private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
                         CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
-                        Optional<JournalReplay.Recovered> recovered) {
+                        Optional<JournalReplay.Recovered> recovered, Optional<ArtifactServer> artifacts) {
         this.context = context;
+        this.artifacts = artifacts;
         this.metrics = metrics;
         this.plan = plan;
         this.folder = folder;
@@ -141,10 +145,24 @@ public final class Coordinator {
      */
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                            CoordinatorMetrics metrics, boolean resume) {
+        return create(plan, folder, outcome, metrics, resume, Optional.empty());
+    }
+
+    /**
+     * @param plan      the study
+     * @param folder    its folder (created, settings written; with {@code resume}, the folder of a crashed study)
+     * @param outcome   completed with the leaderboard when the study ends
+     * @param metrics   updated after every message (registered in the JVM's metrics registry)
+     * @param resume    continue the study recorded in the folder's journal ({@link JournalReplay})
+     * @param artifacts the artifact store checkpoints travel through; empty when every node sees the study folder
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
+                                           CoordinatorMetrics metrics, boolean resume,
+                                           Optional<ArtifactServer> artifacts) {
         return Behaviors.setup(context -> {
             Optional<JournalReplay.Recovered> recovered = resume
                     ? Optional.of(JournalReplay.replay(plan, folder)) : Optional.empty();
-            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered);
+            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered, artifacts);
             metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
                     plan.elimination().plan().epochs() + plan.settings().search().finalEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
@@ -279,9 +297,12 @@ public final class Coordinator {
         TrialMetrics m = c.metrics();
         Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(c.trialId(), c.attempt(),
                 c.workerId(), m));
-        fields.put("checkpoint", c.checkpoint());
+        // the file in the study folder, also when it came through the artifact store (whose URL changes on restart)
+        String checkpoint = artifacts.flatMap(s -> s.localFile(c.checkpoint())).map(Object::toString)
+                .orElse(c.checkpoint());
+        fields.put("checkpoint", checkpoint);
         journal.append("run_completed", fields);
-        results.recordCheckpoint(c.trialId(), c.checkpoint());
+        results.recordCheckpoint(c.trialId(), checkpoint);
         if (c.trialId() == StudyPlan.REFERENCE_TRIAL) {
             reference = reference.afterCompleted(m.epoch(), plan.settings().search().finalEpochs());
             if (plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
@@ -450,11 +471,11 @@ public final class Coordinator {
         applyNewDecisions();
         if (item.isPresent()) {
             WorkItem w = item.get();
-            String resume = w.fromEpoch() > 0 ? folder.checkpoint(w.trialId(), w.fromEpoch()).toString() : "";
+            String resume = w.fromEpoch() > 0 ? checkpointLocation(w.trialId(), w.fromEpoch()) : "";
             return new WorkerCommand.RunTrial(w.trialId(), w.attempt(),
                     w.phase() == Phase.FINAL ? TrialPhase.FINAL : TrialPhase.SEARCH, w.round(),
                     plan.pruningSpec(w.configuration()), w.seed(), w.fromEpoch(), w.toEpoch(), false, resume,
-                    folder.checkpoint(w.trialId(), w.toEpoch()).toString(), plan.recipe(),
+                    checkpointLocation(w.trialId(), w.toEpoch()), plan.recipe(),
                     List.copyOf(referenceSpectra.values()), self);
         }
         if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs) {
@@ -467,10 +488,16 @@ public final class Coordinator {
 
     private WorkerCommand.RunTrial referenceRun(int from, int to) {
         referenceAttempt++;
-        String resume = from > 0 ? folder.checkpoint(StudyPlan.REFERENCE_TRIAL, from).toString() : "";
+        String resume = from > 0 ? checkpointLocation(StudyPlan.REFERENCE_TRIAL, from) : "";
         return new WorkerCommand.RunTrial(StudyPlan.REFERENCE_TRIAL, referenceAttempt, TrialPhase.REFERENCE, 0, null,
                 plan.referenceSeed(), from, to, true, resume,
-                folder.checkpoint(StudyPlan.REFERENCE_TRIAL, to).toString(), plan.recipe(), List.of(), self);
+                checkpointLocation(StudyPlan.REFERENCE_TRIAL, to), plan.recipe(), List.of(), self);
+    }
+
+    /** A checkpoint as a worker reaches it: a path in the shared study folder, or a URL of the artifact store. */
+    private String checkpointLocation(int trialId, int epoch) {
+        Path file = folder.checkpoint(trialId, epoch);
+        return artifacts.map(a -> a.url(file)).orElse(file.toString());
     }
 
     private Behavior<Message> finishIfDone() {
