@@ -149,9 +149,9 @@ public final class StudyEngine {
             }
             space.validate(proposal.get());
             Trial t = new Trial(nextId++, proposal.get(), Seeds.trialSeed(studySeed, nextId - 1));
-            t.targetEpoch = scheduler.initialEpochs();
             trials.put(t.id, t);
             scheduler.onTrialAdded(t.id);
+            t.targetEpoch = scheduler.firstTargetEpoch(t.id);
             queue.addLast(t.id);
         }
     }

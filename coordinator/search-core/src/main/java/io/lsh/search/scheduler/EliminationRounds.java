@@ -80,6 +80,13 @@ public final class EliminationRounds implements Scheduler {
         return settings.initialEpochs();
     }
 
+    /** @return the epoch of the last elimination round when all candidates report ({@link EliminationPlan}) */
+    @Override
+    public int lastSearchEpoch() {
+        return settings.plan().rounds().stream().filter(r -> r.phase() == Phase.SEARCH)
+                .mapToInt(EliminationPlan.PlannedRound::toEpoch).max().orElse(settings.initialEpochs());
+    }
+
     @Override
     public int currentRound() {
         return round;
