@@ -210,6 +210,7 @@ public final class StudyEngine {
             trials.put(t.id, t);
             scheduler.onTrialAdded(t.id);
             t.targetEpoch = scheduler.firstTargetEpoch(t.id);
+            t.round = scheduler.firstRound(t.id);
             queue.addLast(t.id);
         }
         return Optional.empty();

@@ -184,11 +184,21 @@ public final class AsyncSuccessiveHalving implements Scheduler {
 
     @Override
     public int firstTargetEpoch(int trialId) {
+        return rungEpochs[firstTargetRung(trialId)];
+    }
+
+    /** @return the global rung of the trial's bracket + 1 (bracket b starts at rung b) */
+    @Override
+    public int firstRound(int trialId) {
+        return firstTargetRung(trialId) + 1;
+    }
+
+    private int firstTargetRung(int trialId) {
         TrialAt t = trials.get(trialId);
         if (t == null) {
             throw new IllegalStateException("trial " + trialId + " was not added");
         }
-        return rungEpochs[t.bracket];
+        return t.bracket;
     }
 
     @Override

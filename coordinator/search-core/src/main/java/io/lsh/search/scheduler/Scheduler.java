@@ -38,6 +38,14 @@ public interface Scheduler {
     }
 
     /**
+     * @param trialId a trial just added with {@link #onTrialAdded}
+     * @return the round of its first segment (1, except for schedulers whose brackets start at later rungs)
+     */
+    default int firstRound(int trialId) {
+        return 1;
+    }
+
+    /**
      * @return the last epoch at which a SEARCH-phase report can happen (the dense reference's spectrum is needed at
      *         every epoch up to here when the objective is the LS distance)
      */

@@ -123,6 +123,7 @@ class AsyncSuccessiveHalvingTest {
         // brackets 0, 1, 2 start at rungs 1, 2, 4
         assertEquals(List.of(1, 2, 4), List.of(s.firstTargetEpoch(1), s.firstTargetEpoch(2), s.firstTargetEpoch(3)));
         assertEquals(OptionalInt.of(2), s.bracketOf(3));
+        assertEquals(List.of(1, 2, 3), List.of(s.firstRound(1), s.firstRound(2), s.firstRound(3)));
         // bracket 2 starts at the top rung: it waits for the final phase
         assertEquals("Wait 3 r3", show(s.onReport(search(3, 3, 4, 0.5))));
         // bracket 1 has one trial: floor(1/2) = 0 can ever be promoted from its rung 1
