@@ -114,7 +114,7 @@ public final class Coordinator {
         return Behaviors.setup(context -> {
             Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics);
             metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
-                    plan.elimination().plan().epochs() + plan.settings().search().finalEpochs());
+                    plan.plannedEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
             coordinator.journal.append("study_started", Map.of(
                     "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
