@@ -166,6 +166,20 @@ class StudySettingsLoaderTest {
     }
 
     @Test
+    void theExampleStudyFilesLoad() throws IOException {
+        try (var files = Files.list(Path.of("examples"))) {
+            List<Path> examples = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+            assertTrue(examples.size() >= 2, examples.toString());
+            for (Path f : examples) {
+                StudySettingsLoader.load(Optional.of(f), Map.of());
+            }
+        }
+        StudySettings asha = StudySettingsLoader.load(Optional.of(Path.of("examples/asha-tpe.conf")), Map.of());
+        assertEquals("asha", asha.search().scheduler());
+        assertEquals("death", asha.space().get(2).whenParent());
+    }
+
+    @Test
     void metricsEndpointDefaultsToLoopback() {
         StudySettings.Metrics m = StudySettingsLoader.load(Optional.empty(), Map.of()).metrics();
         assertEquals(new StudySettings.Metrics(true, "127.0.0.1", 9464, 0, 0), m);

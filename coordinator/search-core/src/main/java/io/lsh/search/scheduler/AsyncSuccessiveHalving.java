@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -75,11 +74,57 @@ public final class AsyncSuccessiveHalving implements Scheduler {
         }
     }
 
-    /** One rung of one bracket. */
+    /** A report's place in its rung's ranking: the metric (NaN as +infinity), then the trial id. */
+    private record Ranked(double key, int trialId) implements Comparable<Ranked> {
+        @Override
+        public int compareTo(Ranked o) {
+            int c = Double.compare(key, o.key);
+            return c != 0 ? c : Integer.compare(trialId, o.trialId);
+        }
+    }
+
+    /**
+     * One rung of one bracket: its reports (kept sorted, so a rank is a binary search) and the waiting trials sorted
+     * the same way (so a review looks only at the best and the worst waiting trials).
+     */
     private static final class Rung {
-        final Map<Integer, Report> reports = new TreeMap<>();
-        final TreeSet<Integer> waiting = new TreeSet<>();
+        final Map<Integer, Report> reports = new HashMap<>();
+        final TreeSet<Ranked> waiting = new TreeSet<>();
+        private Ranked[] sorted = new Ranked[8];
+        private int size;
         int training;
+
+        void add(Report r, String metric) {
+            Ranked k = new Ranked(FinalPhase.rankValue(r.metric(metric)), r.trialId());
+            reports.put(r.trialId(), r);
+            int at = rank(k);
+            if (size == sorted.length) {
+                sorted = java.util.Arrays.copyOf(sorted, size * 2);
+            }
+            System.arraycopy(sorted, at, sorted, at + 1, size - at);
+            sorted[at] = k;
+            size++;
+            waiting.add(k);
+        }
+
+        /** @return the number of reports ranked before k */
+        int rank(Ranked k) {
+            int lo = 0;
+            int hi = size;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (sorted[mid].compareTo(k) < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        int size() {
+            return size;
+        }
     }
 
     private AsyncSuccessiveHalving(HalvingSettings settings, boolean hyperband) {
@@ -256,8 +301,7 @@ public final class AsyncSuccessiveHalving implements Scheduler {
         }
         Rung rung = rungs[t.bracket][t.rung];
         rung.training--;
-        rung.reports.put(id, report);
-        rung.waiting.add(id);
+        rung.add(report, settings.objectiveMetric());
         t.training = false;
         t.lastReport = report;
         List<Decision> out = new ArrayList<>();
@@ -308,7 +352,7 @@ public final class AsyncSuccessiveHalving implements Scheduler {
             for (int k = b; k < top; k++) {
                 Rung rung = rungs[b][k];
                 below += rung.training;
-                reviewRung(b, k, rung, rung.reports.size() + below, out);
+                reviewRung(b, k, rung, rung.size() + below, out);
                 below += rung.waiting.size();
             }
         }
@@ -325,8 +369,8 @@ public final class AsyncSuccessiveHalving implements Scheduler {
         if (settled) {
             List<Report> atTop = new ArrayList<>();
             for (int b = 0; b < brackets; b++) {
-                for (int id : rungs[b][top].waiting) {
-                    atTop.add(rungs[b][top].reports.get(id));
+                for (Ranked r : rungs[b][top].waiting) {
+                    atTop.add(rungs[b][top].reports.get(r.trialId()));
                 }
             }
             finalPhase.start(atTop, settings.maxEpochs(), top + 2, out);
@@ -336,39 +380,38 @@ public final class AsyncSuccessiveHalving implements Scheduler {
     }
 
     private void reviewRung(int b, int k, Rung rung, int reachable, List<Decision> out) {
-        if (rung.waiting.isEmpty()) {
-            return;
-        }
-        String metric = settings.objectiveMetric();
-        List<Report> ranked = FinalPhase.rank(new ArrayList<>(rung.reports.values()), r -> r.metric(metric));
-        int n = ranked.size();
+        int n = rung.size();
         int eta = settings.reductionFactor();
         int promotable = n / eta;
         int everPromotable = reachable / eta;
-        for (int p = 0; p < n; p++) {
-            Report r = ranked.get(p);
+        String where = "rung " + k + " (epoch " + rungEpochs[k] + (brackets > 1 ? ", bracket " + b : "") + ")";
+        while (!rung.waiting.isEmpty() && rung.rank(rung.waiting.first()) < promotable) {
+            Ranked r = rung.waiting.pollFirst();
+            int p = rung.rank(r);
             int id = r.trialId();
-            if (!rung.waiting.contains(id)) {
-                continue;
-            }
-            String where = "rung " + k + " (epoch " + rungEpochs[k] + (brackets > 1 ? ", bracket " + b : "") + ")";
-            String value = metric + " " + EliminationRounds.format(r.metric(metric));
-            if (p < promotable) {
-                rung.waiting.remove(id);
-                rungs[b][k + 1].training++;
-                TrialAt t = trials.get(id);
-                t.rung = k + 1;
-                t.training = true;
-                highestRound = Math.max(highestRound, k + 2);
-                out.add(new Decision.Promote(id, k + 2, Phase.SEARCH, rungEpochs[k], rungEpochs[k + 1],
-                        "promoted from " + where + ": rank " + (p + 1) + " of " + n + ", in the top 1/" + eta
-                                + " (" + value + ")"));
-            } else if (p >= everPromotable) {
-                rung.waiting.remove(id);
-                trials.remove(id);
-                out.add(new Decision.Stop(id, "stopped at " + where + ": rank " + (p + 1) + " of " + n
-                        + ", cannot reach the top 1/" + eta + " of at most " + reachable + " reports (" + value + ")"));
-            }
+            rungs[b][k + 1].training++;
+            TrialAt t = trials.get(id);
+            t.rung = k + 1;
+            t.training = true;
+            highestRound = Math.max(highestRound, k + 2);
+            out.add(new Decision.Promote(id, k + 2, Phase.SEARCH, rungEpochs[k], rungEpochs[k + 1],
+                    "promoted from " + where + ": rank " + (p + 1) + " of " + n + ", in the top 1/" + eta
+                            + " (" + value(rung, id) + ")"));
         }
+        List<Decision> stops = new ArrayList<>();
+        while (!rung.waiting.isEmpty() && rung.rank(rung.waiting.last()) >= everPromotable) {
+            Ranked r = rung.waiting.pollLast();
+            int p = rung.rank(r);
+            trials.remove(r.trialId());
+            stops.add(0, new Decision.Stop(r.trialId(), "stopped at " + where + ": rank " + (p + 1) + " of " + n
+                    + ", cannot reach the top 1/" + eta + " of at most " + reachable + " reports ("
+                    + value(rung, r.trialId()) + ")"));
+        }
+        out.addAll(stops);
+    }
+
+    private String value(Rung rung, int trialId) {
+        String metric = settings.objectiveMetric();
+        return metric + " " + EliminationRounds.format(rung.reports.get(trialId).metric(metric));
     }
 }

@@ -77,6 +77,29 @@ class ParzenEstimatorsTest {
     }
 
     @Test
+    void windowedEvaluationMatchesTheFullSumOnALargeMixture() {
+        Random r = new Random(12);
+        double[] obs = new double[5000];
+        for (int i = 0; i < obs.length; i++) { // clustered, like a TPE history: most near 0.3, a tail everywhere
+            obs[i] = i % 5 == 0 ? 10 * r.nextDouble() : Math.max(0, Math.min(10, 3 + 0.5 * r.nextGaussian()));
+        }
+        var m = ParzenEstimators.Mixture.adaptive(obs, 1.0, 5.0, 10.0, 25, 0, 10);
+        double[] w = m.weights();
+        double[] mu = m.mus();
+        double[] sg = m.sigmas();
+        double z = m.mass(0, 10);
+        for (double x = 0; x <= 10; x += 0.173) {
+            double full = 0;
+            for (int i = 0; i < mu.length; i++) {
+                double u = (x - mu[i]) / sg[i];
+                full += w[i] / (sg[i] * Math.sqrt(2 * Math.PI)) * Math.exp(-0.5 * u * u);
+            }
+            assertEquals(Math.log(full / z), m.logDensity(x), 1e-7, "x = " + x);
+            assertEquals(Math.log(m.mass(x, x + 0.01) / z), m.logMass(x, x + 0.01), 1e-7, "x = " + x);
+        }
+    }
+
+    @Test
     void samplesStayInBoundsAndFollowTheMixture() {
         var m = ParzenEstimators.Mixture.adaptive(new double[] {0.1, 0.12, 0.11, 0.13}, 1.0, 0.5, 1.0, 25, 0, 1);
         Random r = new Random(9);
