@@ -164,7 +164,7 @@ public final class Coordinator {
                     ? Optional.of(JournalReplay.replay(plan, folder)) : Optional.empty();
             Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered, artifacts);
             metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
-                    plan.elimination().plan().epochs() + plan.settings().search().finalEpochs());
+                    plan.plannedEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
             if (recovered.isPresent()) {
                 coordinator.resumed(recovered.get());
