@@ -54,6 +54,10 @@ public final class Coordinator {
     private record WorkerLost(String workerId) implements Message {
     }
 
+    /** lsh.search.budget.wall-time has passed since the study started. */
+    private record WallTimeUp() implements Message {
+    }
+
     /** What a worker is doing. */
     private record Assignment(String workerId, WorkerCommand.RunTrial work) {
     }
@@ -159,7 +163,7 @@ public final class Coordinator {
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                            CoordinatorMetrics metrics, boolean resume,
                                            Optional<ArtifactServer> artifacts) {
-        return Behaviors.setup(context -> {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Optional<JournalReplay.Recovered> recovered = resume
                     ? Optional.of(JournalReplay.replay(plan, folder)) : Optional.empty();
             Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered, artifacts);
@@ -176,8 +180,13 @@ public final class Coordinator {
                         plan.settings().study().name(), plan.settings().search().candidates(),
                         plan.settings().pruning().sparsity(), plan.settings().study().objective());
             }
+            plan.wallTimeBudget().ifPresent(budget -> {
+                // counted from the study's start, so a resumed study keeps the time it already spent
+                Duration left = budget.minus(Duration.between(coordinator.started, Instant.now()));
+                timers.startSingleTimer(new WallTimeUp(), left.isNegative() ? Duration.ZERO : left);
+            });
             return coordinator.behavior();
-        });
+        }));
     }
 
     /** After a replay: the segments that were running are lost (they run again from their last checkpoint). */
@@ -201,6 +210,7 @@ public final class Coordinator {
         return Behaviors.receive(Message.class)
                 .onMessage(Wire.class, m -> published(onWire(m)))
                 .onMessage(WorkerLost.class, m -> published(onWorkerLost(m)))
+                .onMessage(WallTimeUp.class, m -> published(onWallTimeUp()))
                 .build();
     }
 
@@ -406,6 +416,31 @@ public final class Coordinator {
         return finishIfDone();
     }
 
+    /** The wall-time budget is spent: nothing new starts; the study closes once the running segments end. */
+    private Behavior<Message> onWallTimeUp() {
+        if (engine.isFinished()) {
+            return Behaviors.same();
+        }
+        PROGRESS.info("Wall-time budget of {} spent: no new work; the study ends when the {} running segment(s) "
+                + "end", plan.wallTimeBudget().map(StudyResults::formatDuration).orElse("?"), running.size());
+        journal.append(JournalReplay.WALL_TIME_UP, Map.of());
+        engine.onWallTimeExhausted();
+        Assignment rest = running.get(StudyPlan.REFERENCE_TRIAL);
+        if (reference == ReferenceStage.REST_RUNNING && rest != null) {
+            // the dense reference's rest is for comparison only: not worth the spent budget
+            running.remove(StudyPlan.REFERENCE_TRIAL);
+            journal.append("reference_stopped", Map.of("reason", "wall-time budget spent"));
+            reference = reference.afterLoss();
+            if (workers.containsKey(rest.workerId())) {
+                workers.get(rest.workerId()).tell(new WorkerCommand.StopTrial(StudyPlan.REFERENCE_TRIAL,
+                        "wall-time budget spent"));
+            }
+        }
+        applyNewDecisions();
+        dispatch();
+        return finishIfDone();
+    }
+
     /** The segment's worker is gone or failed without diverging: the engine requeues it (or fails the trial). */
     private void workLost(int trialId, String reason) {
         journal.append(JournalReplay.WORK_LOST, Map.of("trial", trialId, "reason", reason));
@@ -478,7 +513,7 @@ public final class Coordinator {
                     checkpointLocation(w.trialId(), w.toEpoch()), plan.recipe(),
                     List.copyOf(referenceSpectra.values()), self);
         }
-        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs) {
+        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs && engine.budgetSpent().isEmpty()) {
             // Idle time (a round is closing): train the dense model on to the full budget for comparison.
             reference = ReferenceStage.REST_RUNNING;
             return referenceRun(last, finalEpochs);
@@ -503,8 +538,10 @@ public final class Coordinator {
     private Behavior<Message> finishIfDone() {
         // The dense reference trains on to the final epoch too (in idle moments), so that the leaderboard compares
         // the selected model with the dense one at the same epoch.
-        if (!engine.isFinished() || !running.isEmpty() || !awaitingDistance.isEmpty()
-                || reference != ReferenceStage.DONE) {
+        // With a spent budget the dense reference's rest (comparison only) is not trained any more.
+        boolean referenceSettled = reference == ReferenceStage.DONE || (engine.budgetSpent().isPresent()
+                && reference != ReferenceStage.SEARCH_PART_RUNNING && reference != ReferenceStage.REST_RUNNING);
+        if (!engine.isFinished() || !running.isEmpty() || !awaitingDistance.isEmpty() || !referenceSettled) {
             return Behaviors.same();
         }
         Duration wall = Duration.between(started, Instant.now());
