@@ -63,7 +63,7 @@ public final class NpzWriter {
             }
             tmp = null;
         } catch (IOException e) {
-            throw new ExportException("cannot write " + target + ": " + e, e);
+            throw new ExportException("cannot write " + target + ": " + describe(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -73,6 +73,20 @@ public final class NpzWriter {
                 }
             }
         }
+    }
+
+    /** An I/O failure in words, without the exception's class name. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return e.getMessage() + " exists and is not a folder";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied on " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or folder " + e.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static void writeEntry(ZipOutputStream zip, String name, NpyArray array) throws IOException {
