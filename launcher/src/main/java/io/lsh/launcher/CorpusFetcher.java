@@ -197,11 +197,24 @@ final class CorpusFetcher {
         }
     }
 
+    /**
+     * A new empty {@code .NAME.<random>.part} in {@code dir}, with the default permissions (umask; not the
+     * owner-only ones of {@code Files.createTempFile}: corpus folders are shared with workers).
+     */
     private static Path partFile(Path dir, String name) {
-        try {
-            return Files.createTempFile(dir, "." + name + ".", ".part");
-        } catch (IOException e) {
-            throw new UserInputException("cannot write in " + dir + ": " + e.getMessage());
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(random.nextLong(), 36) + ".part");
+            try {
+                Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return candidate;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw new UserInputException("cannot create a file in " + dir);
+                }
+            } catch (IOException e) {
+                throw new UserInputException("cannot write in " + dir + ": " + e.getMessage());
+            }
         }
     }
 

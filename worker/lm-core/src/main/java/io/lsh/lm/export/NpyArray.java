@@ -10,22 +10,39 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * An n-dimensional array as NumPy stores it: element type, shape and the elements in C (row-major) order as
  * little-endian bytes. Immutable: the factories copy their input and the accessors return copies.
- *
- * @param dtype element type
- * @param shape dimensions (empty for a 0-d scalar), each at least 0
- * @param data  the elements, {@code product(shape) * dtype.bytes()} little-endian bytes in C order
  */
-public record NpyArray(NpyDtype dtype, long[] shape, byte[] data) {
+public final class NpyArray {
 
-    public NpyArray {
-        Objects.requireNonNull(dtype, "dtype");
-        shape = Objects.requireNonNull(shape, "shape").clone();
-        data = Objects.requireNonNull(data, "data").clone();
+    private final NpyDtype dtype;
+    private final long[] shape;
+    private final byte[] data;
+
+    /** Takes ownership of {@code shape} and {@code data} (callers pass fresh arrays). */
+    private NpyArray(NpyDtype dtype, long[] shape, byte[] data) {
+        this.dtype = Objects.requireNonNull(dtype, "dtype");
+        this.shape = Objects.requireNonNull(shape, "shape");
+        this.data = Objects.requireNonNull(data, "data");
         long elements = elementCount(shape);
         if (elements * dtype.bytes() != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype.descr() + " needs "
                     + elements * dtype.bytes() + " bytes, got " + data.length);
         }
+    }
+
+    /**
+     * An array from its raw parts (copied).
+     *
+     * @param dtype element type
+     * @param shape dimensions (empty for a 0-d scalar), each at least 0
+     * @param data  the elements, {@code product(shape) * dtype.bytes()} little-endian bytes in C order
+     */
+    public static NpyArray of(NpyDtype dtype, long[] shape, byte[] data) {
+        return new NpyArray(dtype, shape.clone(), data.clone());
+    }
+
+    /** Like {@link #of(NpyDtype, long[], byte[])} but taking ownership of fresh arrays (readers). */
+    static NpyArray wrap(NpyDtype dtype, long[] shape, byte[] data) {
+        return new NpyArray(dtype, shape, data);
     }
 
     /** Number of elements of a shape (1 for the empty shape of a scalar). */
@@ -44,21 +61,21 @@ public record NpyArray(NpyDtype dtype, long[] shape, byte[] data) {
     public static NpyArray ofFloats(float[] values, long... shape) {
         ByteBuffer b = buffer(values.length, NpyDtype.FLOAT32);
         b.asFloatBuffer().put(values);
-        return new NpyArray(NpyDtype.FLOAT32, shape, b.array());
+        return new NpyArray(NpyDtype.FLOAT32, shape.clone(), b.array());
     }
 
     /** A float64 array of the given shape from C-order values. */
     public static NpyArray ofDoubles(double[] values, long... shape) {
         ByteBuffer b = buffer(values.length, NpyDtype.FLOAT64);
         b.asDoubleBuffer().put(values);
-        return new NpyArray(NpyDtype.FLOAT64, shape, b.array());
+        return new NpyArray(NpyDtype.FLOAT64, shape.clone(), b.array());
     }
 
     /** An int64 array of the given shape from C-order values. */
     public static NpyArray ofLongs(long[] values, long... shape) {
         ByteBuffer b = buffer(values.length, NpyDtype.INT64);
         b.asLongBuffer().put(values);
-        return new NpyArray(NpyDtype.INT64, shape, b.array());
+        return new NpyArray(NpyDtype.INT64, shape.clone(), b.array());
     }
 
     /**
@@ -81,16 +98,24 @@ public record NpyArray(NpyDtype dtype, long[] shape, byte[] data) {
         return ByteBuffer.allocate(Math.multiplyExact(elements, dtype.bytes())).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** The element type. */
+    public NpyDtype dtype() {
+        return dtype;
+    }
+
     /** A copy of the shape. */
-    @Override
     public long[] shape() {
         return shape.clone();
     }
 
     /** A copy of the little-endian element bytes. */
-    @Override
     public byte[] data() {
         return data.clone();
+    }
+
+    /** The element bytes themselves (no copy), for the writers in this package: do not modify. */
+    byte[] rawData() {
+        return data;
     }
 
     /** Number of elements. */
@@ -120,11 +145,6 @@ public record NpyArray(NpyDtype dtype, long[] shape, byte[] data) {
         long[] out = new long[data.length / Long.BYTES];
         view().asLongBuffer().get(out);
         return out;
-    }
-
-    /** Writes the element bytes (no copy), for the writer. */
-    void writeDataTo(java.io.OutputStream out) throws java.io.IOException {
-        out.write(data);
     }
 
     private ByteBuffer view() {

@@ -65,7 +65,7 @@ public final class NpyReader {
             }
             byte[] values = new byte[(int) bytes];
             data.readFully(values);
-            return new NpyArray(dtype, shape, values);
+            return NpyArray.wrap(dtype, shape, values);
         } catch (EOFException e) {
             throw new ExportException(".npy file is truncated: " + source, e);
         } catch (IllegalArgumentException | ArithmeticException e) {

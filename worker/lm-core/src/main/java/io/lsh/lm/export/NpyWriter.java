@@ -55,6 +55,6 @@ public final class NpyWriter {
     /** Writes the array as a .npy stream (header and data; the stream is not closed). */
     public static void write(NpyArray array, OutputStream out) throws IOException {
         out.write(header(array.dtype(), array.shape()));
-        array.writeDataTo(out);
+        out.write(array.rawData());
     }
 }

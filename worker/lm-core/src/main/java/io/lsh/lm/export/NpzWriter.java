@@ -44,7 +44,7 @@ public final class NpzWriter {
         try {
             Path dir = target.getParent();
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            tmp = newHiddenFile(dir, target.getFileName() + ".tmp");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
@@ -75,6 +75,26 @@ public final class NpzWriter {
         }
     }
 
+    /**
+     * Creates a new empty file {@code .NAME.<random>} in {@code dir} with the default permissions (umask), unlike
+     * {@code Files.createTempFile}, which makes it readable by the owner only: the exported file is meant to be
+     * shared.
+     */
+    public static Path newHiddenFile(Path dir, String name) throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve("." + name + "." + Long.toUnsignedString(random.nextLong(), 36));
+            try {
+                Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return candidate;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** An I/O failure in words, without the exception's class name. */
     static String describe(IOException e) {
         if (e instanceof java.nio.file.FileAlreadyExistsException) {
@@ -94,7 +114,7 @@ public final class NpzWriter {
             throw new IllegalArgumentException("array names must be non-empty");
         }
         byte[] header = NpyWriter.header(array.dtype(), array.shape());
-        byte[] data = array.data();
+        byte[] data = array.rawData();
         CRC32 crc = new CRC32();
         crc.update(header);
         crc.update(data);
