@@ -65,18 +65,26 @@ final class ExportCommand implements Callable<Integer> {
     boolean noWindow;
 
     @Option(names = "--reference", description = "Also write this model's logits ('reference.logits', [T-1, B, V]) "
-            + "and mean loss ('reference.loss', nats per token) on the window, predicting row t+1 from rows <= t, for "
-            + "bench/check_export.py.")
+            + "and mean loss ('reference.loss', nats per token) on the window, predicting row t+1 from rows <= t, "
+            + "and its Lyapunov spectrum ('reference.spectrum', what lsh spectrum prints with the same options; "
+            + "'reference.spectrum_settings' = [T, W, authors]), for bench/check_export.py.")
     boolean reference;
+
+    @Option(names = "--authors", description = "With --reference: the spectrum with the authors' transposed LSTM "
+            + "Jacobian, as lsh spectrum --authors.")
+    boolean authors;
 
     @Override
     public Integer call() {
         if (noWindow && reference) {
             throw new UserInputException("--reference needs the window: drop --no-window");
         }
+        if (authors && !reference) {
+            throw new UserInputException("--authors applies to the reference spectrum: add --reference");
+        }
         SpectrumSettings settings;
         try {
-            settings = new SpectrumSettings(steps, warmup, batch, 0, 2.0, false, WarmupMode.REPLAY_WINDOW, false);
+            settings = new SpectrumSettings(steps, warmup, batch, 0, 2.0, authors, WarmupMode.REPLAY_WINDOW, false);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }
@@ -97,6 +105,7 @@ final class ExportCommand implements Callable<Integer> {
             windowShape = " and the token window " + Arrays.toString(window.shape());
             if (reference) {
                 arrays.putAll(TorchExport.referenceOutputs(saved.model(), sequences));
+                arrays.putAll(TorchExport.referenceSpectrum(saved.model(), sequences, settings));
             }
         }
         try {
@@ -106,7 +115,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("Wrote " + format + " with " + saved.model().layerCount() + "-layer LSTM weights (" + parameters
-                + " numbers)" + windowShape + (reference ? ", reference logits and loss" : "") + " to " + out);
+                + " numbers)" + windowShape + (reference ? ", reference logits, loss and spectrum" : "") + " to " + out);
         stdout.flush();
         return LshMain.OK;
     }

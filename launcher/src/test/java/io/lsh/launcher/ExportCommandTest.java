@@ -76,7 +76,8 @@ class ExportCommandTest {
         Map<String, NpyArray> expectedWeights = TorchExport.stateDict(model);
         List<String> names = List.copyOf(arrays.keySet());
         assertEquals(List.copyOf(expectedWeights.keySet()), names.subList(0, expectedWeights.size()));
-        assertEquals(List.of("window", "reference.logits", "reference.loss"),
+        assertEquals(List.of("window", "reference.logits", "reference.loss", "reference.spectrum",
+                "reference.spectrum_settings"),
                 names.subList(expectedWeights.size(), names.size()));
         expectedWeights.forEach((name, a) -> assertEquals(a, arrays.get(name), name + ": bitwise the checkpoint's"));
 
@@ -93,6 +94,15 @@ class ExportCommandTest {
         double expected = model.loss(TorchExport.nextTokenWindow(sequences), model.initialState(3));
         assertEquals(expected, loss, 0.0);
         assertTrue(loss > 0.5 * Math.log(model.spec().vocabSize()), "an untrained model is near uniform: " + loss);
+
+        LshCommandLineTest.Result spectrum = LshCommandLineTest.run("spectrum", "--checkpoint", file.toString(),
+                "--batch", "3", "--steps", "12");
+        assertEquals(0, spectrum.code(), spectrum.err());
+        double[] printed = spectrum.out().lines().mapToDouble(Double::parseDouble).toArray();
+        assertEquals(16, printed.length);
+        assertArrayEquals(printed, arrays.get("reference.spectrum").doubles(), 0.0,
+                "bitwise what lsh spectrum prints for the same window");
+        assertArrayEquals(new long[] {12, 10, 0}, arrays.get("reference.spectrum_settings").longs());
     }
 
     @Test
@@ -121,6 +131,8 @@ class ExportCommandTest {
         assertFails(out, "csv", "export", "--checkpoint", file.toString(), "--out", out.toString(), "--format", "csv");
         assertFails(out, "steps", "export", "--checkpoint", file.toString(), "--out", out.toString(), "--steps", "0");
         assertFails(out, "--out", "export", "--checkpoint", file.toString());
+        assertFails(out, "--reference", "export", "--checkpoint", file.toString(), "--out", out.toString(),
+                "--authors");
         assertFails(out, "too short", "export", "--checkpoint", file.toString(), "--out", out.toString(),
                 "--steps", "100000");
         Path blocked = Files.writeString(dir.resolve("a-file"), "x").resolve("out.npz");

@@ -5,8 +5,12 @@ import io.lsh.lm.model.LstmLanguageModel;
 import io.lsh.lm.model.LstmLayerWeights;
 import io.lsh.lm.model.ModelSpec;
 import io.lsh.lm.model.RecurrentState;
+import io.lsh.lm.spectrum.LyapunovSpectrum;
+import io.lsh.lm.spectrum.SpectrumSettings;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -37,6 +41,10 @@ public final class TorchExport {
     public static final String REFERENCE_LOGITS = "reference.logits";
     /** Name of this model's mean cross-entropy (nats per token) on the window: a float64 scalar. */
     public static final String REFERENCE_LOSS = "reference.loss";
+    /** Name of this model's Lyapunov spectrum on the window: float64 {@code [k]}, QR order. */
+    public static final String REFERENCE_SPECTRUM = "reference.spectrum";
+    /** Name of the spectrum's settings: int64 {@code [T, W, transposed (0 or 1)]}; log base 2, replay warm-up. */
+    public static final String REFERENCE_SPECTRUM_SETTINGS = "reference.spectrum_settings";
 
     private TorchExport() {
     }
@@ -112,6 +120,33 @@ public final class TorchExport {
         out.put(REFERENCE_LOGITS, NpyArray.of(logits.reshape('c', window.length(), window.batchSize(),
                 model.spec().vocabSize())));
         out.put(REFERENCE_LOSS, NpyArray.ofDoubles(new double[] {loss}));
+        return out;
+    }
+
+    /**
+     * This model's Lyapunov spectrum on the window (method.md section 4, {@link LyapunovSpectrum#ofLstm}: what
+     * {@code lsh spectrum} prints with the same settings) as {@link #REFERENCE_SPECTRUM}, and the settings a peer
+     * needs to reproduce it as {@link #REFERENCE_SPECTRUM_SETTINGS}.
+     *
+     * @param settings log base 2, the replay-window warm-up and QR order (the defaults), any T, W, B, k and Jacobian
+     *                 convention
+     * @throws IllegalArgumentException for another log base, warm-up mode or order, which the settings array cannot
+     *                                  say
+     */
+    public static Map<String, NpyArray> referenceSpectrum(LstmLanguageModel model, int[][] sequences,
+                                                          SpectrumSettings settings) {
+        SpectrumSettings defaults = SpectrumSettings.defaults();
+        if (settings.logBase() != defaults.logBase() || settings.warmupMode() != defaults.warmupMode()
+                || settings.sortDescending()) {
+            throw new IllegalArgumentException("reference spectra are exported with log base 2, the "
+                    + defaults.warmupMode() + " warm-up and in QR order only");
+        }
+        List<LstmLayerWeights> layers = IntStream.range(0, model.layerCount()).mapToObj(model::layer).toList();
+        double[] exponents = LyapunovSpectrum.ofLstm(model.embedding(), layers, sequences, settings).exponents();
+        Map<String, NpyArray> out = new LinkedHashMap<>();
+        out.put(REFERENCE_SPECTRUM, NpyArray.ofDoubles(exponents, exponents.length));
+        out.put(REFERENCE_SPECTRUM_SETTINGS, NpyArray.ofLongs(new long[] {settings.steps(), settings.warmup(),
+            settings.jacobianTransposed() ? 1 : 0}, 3));
         return out;
     }
 

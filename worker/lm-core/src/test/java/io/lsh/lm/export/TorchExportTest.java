@@ -2,11 +2,14 @@ package io.lsh.lm.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lsh.lm.data.BpttWindow;
 import io.lsh.lm.model.LstmLanguageModel;
 import io.lsh.lm.model.ModelSpec;
+import io.lsh.lm.spectrum.LyapunovSpectrum;
+import io.lsh.lm.spectrum.SpectrumSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -115,6 +118,22 @@ class TorchExportTest {
             loss += max + Math.log(sum) - theirs[row * 11 + (int) window[row + 3]];
         }
         assertEquals(loss / 21, ref.get(TorchExport.REFERENCE_LOSS).doubles()[0], 1e-9);
+    }
+
+    @Test
+    void referenceSpectrumIsTheEnginesWithSettingsAPeerCanReproduce() {
+        LstmLanguageModel model = new LstmLanguageModel(SPEC, 8L);
+        SpectrumSettings settings = SpectrumSettings.authorsLstm().withSteps(6).withWarmup(4).withBatch(2)
+                .withExponents(7);
+        int[][] seqs = sequences(2, 6, SPEC.vocabSize(), 1L);
+        Map<String, NpyArray> ref = TorchExport.referenceSpectrum(model, seqs, settings);
+        double[] expected = LyapunovSpectrum.ofLstm(model.embedding(), List.of(model.layer(0), model.layer(1)), seqs,
+                settings).exponents();
+        assertArrayEquals(expected, ref.get(TorchExport.REFERENCE_SPECTRUM).doubles(), 0.0);
+        assertEquals(7, expected.length);
+        assertArrayEquals(new long[] {6, 4, 1}, ref.get(TorchExport.REFERENCE_SPECTRUM_SETTINGS).longs());
+        assertThrows(IllegalArgumentException.class,
+                () -> TorchExport.referenceSpectrum(model, seqs, settings.withLogBase(Math.E)));
     }
 
     /** torch.nn.Embedding + nn.LSTM + nn.Linear in eval mode, from zero state, written from PyTorch's equations. */
