@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
                     + "the loss-based baseline (ranked by early validation perplexity) and full training (every "
                     + "candidate trained to final-epochs). Prints the paper's table: the configuration each selects, "
                     + "its final validation perplexity, the epochs and wall time it spent.",
-            "Writes the three study folders (each with its report) and comparison.txt / comparison.csv into "
-                    + "<out>/compare-<name>-<timestamp>."})
+            "Writes the three study folders (each with its report), comparison.txt, comparison.csv and index.html "
+                    + "(the table and links to the three reports) into <out>/compare-<name>-<timestamp>."})
 final class CompareCommand implements Callable<Integer> {
 
     /** One arm of the comparison: its name and the settings it overrides. */
@@ -97,6 +97,7 @@ final class CompareCommand implements Callable<Integer> {
         String table = table(rows, base);
         StudyFolder.writeAtomically(root.path().resolve("comparison.txt"), table);
         StudyFolder.writeAtomically(root.path().resolve("comparison.csv"), csv(rows));
+        StudyFolder.writeAtomically(root.path().resolve("index.html"), html(table, rows, root.path()));
         spec.commandLine().getOut().println();
         spec.commandLine().getOut().println(table);
         spec.commandLine().getOut().println("Comparison folder: " + root.path());
@@ -176,6 +177,24 @@ final class CompareCommand implements Callable<Integer> {
                     r.folder.toString())).append('\n');
         }
         return s.toString();
+    }
+
+    /** A self-contained page: the table, and a link to each arm's study report. */
+    static String html(String table, List<Row> rows, Path root) {
+        StringBuilder s = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>LSH "
+                + "comparison</title><style>body{font-family:sans-serif;margin:2em}pre{background:#f6f6f6;"
+                + "padding:1em}</style></head><body><h1>LSH comparison</h1><pre>");
+        s.append(escape(table)).append("</pre><h2>Study reports</h2><ul>");
+        for (Row r : rows) {
+            String link = root.relativize(r.folder.resolve("report").resolve("index.html")).toString();
+            s.append("<li><a href=\"").append(escape(link)).append("\">").append(escape(r.arm.label()))
+                    .append("</a> (").append(escape(r.folder.getFileName().toString())).append(")</li>");
+        }
+        return s.append("</ul></body></html>\n").toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static String formatWall(Duration d) {

@@ -56,5 +56,7 @@ class CompareCommandTest {
         String table = Files.readString(root.resolve("comparison.txt"));
         assertTrue(r.out().contains(table.strip().lines().findFirst().orElseThrow()), r.out());
         assertTrue(table.contains("LSH (LS distance)") && table.contains("Full training"), table);
+        String index = Files.readString(root.resolve("index.html"));
+        assertEquals(3, index.split("report/index.html").length - 1, index);
     }
 }
