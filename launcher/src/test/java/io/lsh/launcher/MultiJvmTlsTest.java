@@ -27,11 +27,16 @@ class MultiJvmTlsTest {
     @TempDir
     Path out;
 
-    private final List<Process> processes = new ArrayList<>();
+    private LshProcesses lsh;
+
+    @org.junit.jupiter.api.BeforeEach
+    void processes() {
+        lsh = new LshProcesses(out);
+    }
 
     @AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
+        lsh.close();
     }
 
     /** A PKCS12 key store with a fresh self-signed key, and a trust store with its certificate. */
@@ -55,23 +60,7 @@ class MultiJvmTlsTest {
         assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + output);
     }
 
-    private Process lsh(String name, Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), LshMain.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(out.resolve(name + ".out").toFile());
-        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        processes.add(p);
-        return p;
-    }
 
-    private String output(String name) throws Exception {
-        return Files.readString(out.resolve(name + ".out"));
-    }
 
     private String[] tls(String name) {
         return new String[] {"--tls-key-store", out.resolve(name + "-keys.p12").toString(),
@@ -90,24 +79,24 @@ class MultiJvmTlsTest {
         Map<String, String> env = Map.of(ClusterTls.KEY_STORE_PASSWORD_ENV, PASSWORD);
         int port = ClusterNodes.freePort("127.0.0.1");
         String join = "127.0.0.1:" + port;
-        Process coordinator = lsh("coordinator", env, concat(tls("cluster"), "coordinator",
+        Process coordinator = lsh.start("coordinator", env, concat(tls("cluster"), "coordinator",
                 "--config", RepoPaths.tinyStudy().toString(), "--set", "corpus.dir=" + RepoPaths.builtInCorpus(),
                 "--set", "metrics.enabled=false", "--out", out.resolve("studies").toString(), "--bind", join));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (!(Files.exists(out.resolve("coordinator.out"))
-                && output("coordinator").contains("Coordinator listening on"))) {
-            assertTrue(coordinator.isAlive() && System.nanoTime() < deadline, output("coordinator"));
+                && lsh.output("coordinator").contains("Coordinator listening on"))) {
+            assertTrue(coordinator.isAlive() && System.nanoTime() < deadline, lsh.output("coordinator"));
             Thread.sleep(100);
         }
-        Process intruder = lsh("intruder", env, concat(tls("intruder"), "worker", "--join", join));
-        Process plain = lsh("plain", Map.of(), "worker", "--join", join);
+        Process intruder = lsh.start("intruder", env, concat(tls("intruder"), "worker", "--join", join));
+        Process plain = lsh.start("plain", Map.of(), "worker", "--join", join);
         Thread.sleep(3000); // give the intruders a head start: they must not get any work
-        Process member = lsh("member", env, concat(tls("cluster"), "worker", "--join", join));
-        assertTrue(coordinator.waitFor(6, TimeUnit.MINUTES), "the study ends: " + output("coordinator"));
-        assertEquals(0, coordinator.exitValue(), output("coordinator"));
-        assertTrue(output("coordinator").contains("SELECTED"), output("coordinator"));
+        Process member = lsh.start("member", env, concat(tls("cluster"), "worker", "--join", join));
+        assertTrue(coordinator.waitFor(6, TimeUnit.MINUTES), "the study ends: " + lsh.output("coordinator"));
+        assertEquals(0, coordinator.exitValue(), lsh.output("coordinator"));
+        assertTrue(lsh.output("coordinator").contains("SELECTED"), lsh.output("coordinator"));
         assertTrue(member.waitFor(60, TimeUnit.SECONDS), "the member leaves at the end");
-        assertEquals(0, member.exitValue(), output("member"));
+        assertEquals(0, member.exitValue(), lsh.output("member"));
         assertTrue(intruder.isAlive() && plain.isAlive(), "the refused workers are still knocking");
 
         Path study;
@@ -124,18 +113,18 @@ class MultiJvmTlsTest {
     @Test
     void aMissingPasswordOrStoreIsAOneLineError() throws Exception {
         keyPair("cluster");
-        Process noPassword = lsh("no-password", Map.of(), concat(tls("cluster"), "worker", "--join",
+        Process noPassword = lsh.start("no-password", Map.of(), concat(tls("cluster"), "worker", "--join",
                 "127.0.0.1:1"));
         assertTrue(noPassword.waitFor(1, TimeUnit.MINUTES));
-        assertEquals(LshMain.USAGE, noPassword.exitValue(), output("no-password"));
-        assertEquals(1, output("no-password").strip().lines().count(), output("no-password"));
-        assertTrue(output("no-password").contains(ClusterTls.KEY_STORE_PASSWORD_ENV), output("no-password"));
+        assertEquals(LshMain.USAGE, noPassword.exitValue(), lsh.output("no-password"));
+        assertEquals(1, lsh.output("no-password").strip().lines().count(), lsh.output("no-password"));
+        assertTrue(lsh.output("no-password").contains(ClusterTls.KEY_STORE_PASSWORD_ENV), lsh.output("no-password"));
 
-        Process wrongPassword = lsh("wrong-password", Map.of(ClusterTls.KEY_STORE_PASSWORD_ENV, "nope"),
+        Process wrongPassword = lsh.start("wrong-password", Map.of(ClusterTls.KEY_STORE_PASSWORD_ENV, "nope"),
                 concat(tls("cluster"), "worker", "--join", "127.0.0.1:1"));
         assertTrue(wrongPassword.waitFor(1, TimeUnit.MINUTES));
-        assertEquals(LshMain.USAGE, wrongPassword.exitValue(), output("wrong-password"));
-        assertTrue(output("wrong-password").contains("cluster-keys.p12"), output("wrong-password"));
-        assertEquals(1, output("wrong-password").strip().lines().count(), output("wrong-password"));
+        assertEquals(LshMain.USAGE, wrongPassword.exitValue(), lsh.output("wrong-password"));
+        assertTrue(lsh.output("wrong-password").contains("cluster-keys.p12"), lsh.output("wrong-password"));
+        assertEquals(1, lsh.output("wrong-password").strip().lines().count(), lsh.output("wrong-password"));
     }
 }

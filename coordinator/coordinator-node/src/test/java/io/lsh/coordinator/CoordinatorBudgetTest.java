@@ -25,10 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The wall-time budget: the coordinator raises it, the study closes cleanly with a selection, and it replays. */
 class CoordinatorBudgetTest {
 
-    private final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString("""
-            pekko.actor.serialize-messages = on
-            pekko.actor.no-serialization-verification-needed-class-prefix = ["org.apache.pekko."]
-            """).withFallback(ConfigFactory.load()));
+    private final ActorTestKit testKit = ScriptedWorkers.serializingTestKit();
 
     @TempDir
     Path dir;

@@ -38,10 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoordinatorTest {
 
-    private final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString("""
-            pekko.actor.serialize-messages = on
-            pekko.actor.no-serialization-verification-needed-class-prefix = ["org.apache.pekko."]
-            """).withFallback(ConfigFactory.load()));
+    private final ActorTestKit testKit = ScriptedWorkers.serializingTestKit();
 
     @TempDir
     Path dir;

@@ -30,6 +30,14 @@ final class ScriptedWorkers {
     private ScriptedWorkers() {
     }
 
+    /** A test kit that serializes every message (CBOR), as between nodes. */
+    static ActorTestKit serializingTestKit() {
+        return ActorTestKit.create(com.typesafe.config.ConfigFactory.parseString("""
+                pekko.actor.serialize-messages = on
+                pekko.actor.no-serialization-verification-needed-class-prefix = ["org.apache.pekko."]
+                """).withFallback(com.typesafe.config.ConfigFactory.load()));
+    }
+
     /** Finds the coordinator's wire endpoint through the Receptionist, as a worker does. */
     static ActorRef<CoordinatorCommand> coordinator(ActorTestKit testKit) {
         var probe = testKit.<Receptionist.Listing>createTestProbe();
