@@ -236,7 +236,6 @@ public final class RhnLanguageModel implements LanguageModel {
         int batch = ws.batch;
         int depth = spec.depth();
         int h = spec.hiddenSize();
-        ws.dropout = dropout;
         boolean wordDrop = dropout && spec.embeddingDropout() > 0;
         boolean inputDrop = dropout && spec.inputDropout() > 0;
         boolean hiddenDrop = dropout && spec.hiddenDropout() > 0;
@@ -407,7 +406,6 @@ public final class RhnLanguageModel implements LanguageModel {
         final INDArray[][] gateBlock;
         final INDArray[] outputBlock;
         final INDArray[] stateSlab;
-        boolean dropout;
         boolean wordDrop;
         boolean inputDrop;
         boolean hiddenDrop;
