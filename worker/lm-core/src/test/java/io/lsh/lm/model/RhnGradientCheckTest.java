@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Analytic gradients of every entry of every parameter of {@link RhnLanguageModel} against five-point central finite
- * differences on tiny DOUBLE models (V=7, E=H=4 or E=3/H=5, D=3, T=3, B=2) with a carried non-zero initial state,
+ * differences on tiny DOUBLE models (V=7, E=H=4 or E=3/H=5, D=3 and D=1, T=3, B=2) with a carried non-zero initial state,
  * weights scaled up so gradients are well above rounding noise (docs/dl4j-notes.md).
  */
 class RhnGradientCheckTest {
@@ -31,6 +31,11 @@ class RhnGradientCheckTest {
     @Test
     void tiedGradientsWithMaskedWeightsMatchFiniteDifferences() {
         check(new RhnSpec(7, 4, 4, 3, 0, 0, 0, 0, true), false, true);
+    }
+
+    @Test
+    void depthOneGradientsMatchFiniteDifferences() {
+        check(new RhnSpec(7, 4, 4, 1, 0.3, 0.4, 0.3, 0.4, true), true, false);
     }
 
     @Test
