@@ -46,18 +46,20 @@ class MultiJvmStudyTest {
         return p;
     }
 
-    private Process coordinator(int port) throws Exception {
-        return lsh("coordinator", "coordinator", "--config", RepoPaths.tinyStudy().toString(),
+    private Process coordinator(int port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("coordinator", "--config", RepoPaths.tinyStudy().toString(),
                 "--set", "corpus.dir=" + RepoPaths.builtInCorpus(),
-                "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port);
+                "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port));
+        args.addAll(List.of(extra));
+        return lsh("coordinator", args.toArray(String[]::new));
     }
 
     /**
      * Starts the coordinator and waits until it has bound its port, so that a worker binding port 0 cannot be given
      * the same (ephemeral) port first.
      */
-    private Process listeningCoordinator(int port) throws Exception {
-        Process coordinator = coordinator(port);
+    private Process listeningCoordinator(int port, String... extra) throws Exception {
+        Process coordinator = coordinator(port, extra);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (!(Files.exists(out.resolve("coordinator.out"))
                 && output("coordinator").contains("Coordinator listening on"))) {
@@ -94,10 +96,11 @@ class MultiJvmStudyTest {
         assertEquals(5, Files.readAllLines(studyFolder().resolve("trials.csv")).size());
     }
 
+    /** Also: checkpoints travel through the coordinator's artifact store, not the shared study folder. */
     @Test
     void aKilledWorkerLosesItsTrialToTheOthers() throws Exception {
         int port = ClusterNodes.freePort("127.0.0.1");
-        Process coordinator = listeningCoordinator(port);
+        Process coordinator = listeningCoordinator(port, "--set", "cluster.checkpoint-transfer=coordinator");
         Process victim = lsh("victim", "worker", "--join", "127.0.0.1:" + port);
         lsh("w2", "worker", "--join", "127.0.0.1:" + port);
         // kill the victim as soon as it holds a candidate trial
@@ -131,5 +134,62 @@ class MultiJvmStudyTest {
         assertTrue(Files.readString(studyFolder().resolve("trials.csv")).lines().skip(1)
                 .noneMatch(l -> l.contains(",FAILED,")), "the lost trial was resumed elsewhere, not failed");
         assertTrue(new File(studyFolder().toFile(), "selected-model.lshc").isFile());
+        assertTrue(output("coordinator").contains("Artifact store for checkpoints on http://127.0.0.1:"),
+                output("coordinator"));
+        assertTrue(events.contains("\"worker_lost\""));
+        try (Stream<Path> s = Files.list(studyFolder().resolve("checkpoints"))) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".part")), "no partial upload left");
+        }
+    }
+
+    @Test
+    void aKilledCoordinatorResumesAndReadoptsTheLiveWorkers() throws Exception {
+        int port = ClusterNodes.freePort("127.0.0.1");
+        Process first = listeningCoordinator(port);
+        Process w1 = lsh("w1", "worker", "--join", "127.0.0.1:" + port);
+        Process w2 = lsh("w2", "worker", "--join", "127.0.0.1:" + port);
+        // kill -9 the coordinator once two candidate segments are ranked
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        Path journal = null;
+        while (first.isAlive()) {
+            assertTrue(System.nanoTime() < deadline, "the study got going: " + output("coordinator"));
+            Thread.sleep(100);
+            if (journal == null && Files.isDirectory(out.resolve("studies"))) {
+                try (Stream<Path> s = Files.list(out.resolve("studies"))) {
+                    journal = s.findFirst().map(p -> p.resolve("journal.jsonl")).orElse(null);
+                }
+            }
+            if (journal != null && Files.exists(journal) && Files.readString(journal).lines()
+                    .filter(l -> l.contains("\"event\":\"engine_result\"")).count() >= 2) {
+                first.destroyForcibly().waitFor();
+            }
+        }
+        Path study = studyFolder();
+        Process second = lsh("coordinator-2", "coordinator", "--resume", study.toString(),
+                "--bind", "127.0.0.1:" + port);
+        assertTrue(second.waitFor(4, TimeUnit.MINUTES), "the resumed study ends");
+        assertEquals(0, second.exitValue(), output("coordinator-2"));
+        assertTrue(output("coordinator-2").contains("SELECTED"), output("coordinator-2"));
+        assertTrue(w1.waitFor(60, TimeUnit.SECONDS) && w2.waitFor(60, TimeUnit.SECONDS), "workers leave at the end");
+        assertEquals(0, w1.exitValue(), output("w1"));
+        assertEquals(0, w2.exitValue(), output("w2"));
+
+        List<String> events = Files.readAllLines(journal);
+        int resumedAt = events.indexOf(events.stream().filter(l -> l.contains("\"event\":\"study_resumed\""))
+                .findFirst().orElseThrow());
+        for (Process w : List.of(w1, w2)) {
+            assertTrue(events.subList(resumedAt, events.size()).stream().anyMatch(l -> l.contains("worker_registered")
+                    && l.contains("-" + w.pid() + "/")), "worker " + w.pid() + " was re-adopted: " + events);
+        }
+        java.util.Set<String> completed = new java.util.HashSet<>();
+        for (String l : events) {
+            if (l.contains("\"event\":\"run_completed\"")) {
+                String segment = l.replaceAll(".*\"trial\":(\\d+),.*\"epoch\":(\\d+),.*", "$1@$2");
+                assertTrue(completed.add(segment), "segment " + segment + " completed once");
+            }
+        }
+        assertEquals(5, Files.readAllLines(study.resolve("trials.csv")).size());
+        assertTrue(Files.readString(study.resolve("trials.csv")).lines().skip(1)
+                .noneMatch(l -> l.contains(",FAILED,")), "nothing failed");
     }
 }

@@ -95,6 +95,29 @@ class CoordinatorTest {
     }
 
     @Test
+    void aWorkerSpeakingAnotherProtocolVersionIsRefusedWithTheReason() throws Exception {
+        StudySettings settings = StudySettingsLoader.load(Optional.empty(), Map.of("study.out", dir.toString()));
+        StudyFolder folder = StudyFolder.create(dir, "test", LocalDateTime.now());
+        CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
+        testKit.spawn(Coordinator.create(StudyPlan.of(settings), folder, outcome));
+        var listings = testKit.<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>createTestProbe();
+        testKit.system().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(
+                io.lsh.protocol.ServiceKeys.COORDINATOR, listings.getRef()));
+        ActorRef<CoordinatorCommand> wire = null;
+        while (wire == null) {
+            wire = listings.receiveMessage(java.time.Duration.ofSeconds(10))
+                    .getServiceInstances(io.lsh.protocol.ServiceKeys.COORDINATOR).stream().findFirst().orElse(null);
+        }
+        var worker = testKit.<WorkerCommand>createTestProbe();
+        wire.tell(new CoordinatorCommand.RegisterWorker("old", "cpu", ProtocolVersion.CURRENT - 1, worker.getRef()));
+        WorkerCommand.RegistrationRefused refused = worker.expectMessageClass(WorkerCommand.RegistrationRefused.class);
+        assertTrue(refused.reason().contains("protocol version " + (ProtocolVersion.CURRENT - 1)), refused.reason());
+        wire.tell(new CoordinatorCommand.RequestWork("old", worker.getRef()));
+        worker.expectNoMessage(java.time.Duration.ofMillis(500));
+        assertTrue(Files.readString(folder.journalFile()).lines().noneMatch(l -> l.contains("worker_registered")));
+    }
+
+    @Test
     void runsTheReferenceThenEliminationRoundsAndWritesTheStudyFolder() throws Exception {
         StudySettings settings = StudySettingsLoader.load(Optional.empty(), Map.of(
                 "search.candidates", 6, "search.first-round-epochs", 1, "search.round-epochs", 1,
