@@ -48,9 +48,26 @@ public record StudySettings(
     }
 
     /** {@code lsh.model}. */
-    public record Model(String type, int embeddingSize, List<Integer> hiddenSizes, double dropout, boolean tiedWeights) {
+    public record Model(String type, int embeddingSize, List<Integer> hiddenSizes, double dropout, boolean tiedWeights,
+                        Rhn rhn, AwdMos awdMos) {
         public Model {
             hiddenSizes = List.copyOf(hiddenSizes);
+        }
+
+        /** The size of the recurrent state whose exponents are measured: RHN, its width; LSTMs, all layers. */
+        public int stateSize() {
+            return "rhn".equals(type) ? hiddenSizes.get(0) : hiddenSizes.stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** {@code lsh.model.rhn}: the Recurrent Highway Network's own settings. */
+        public record Rhn(int depth, double embeddingDropout, double inputDropout, double hiddenDropout,
+                          double outputDropout) {
+        }
+
+        /** {@code lsh.model.awd-mos}: AWD-LSTM-MoS's own settings. */
+        public record AwdMos(int experts, double embeddingDropout, double inputDropout, double hiddenDropout,
+                             double outputDropout, double latentDropout, double weightDropout,
+                             double activationPenalty, double temporalPenalty) {
         }
     }
 

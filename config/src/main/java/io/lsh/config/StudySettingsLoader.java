@@ -28,7 +28,7 @@ public final class StudySettingsLoader {
     private static final Set<String> OPTIMIZERS = Set.of("random", "grid", "tpe");
     private static final Set<String> SCHEDULERS = Set.of("elimination", "asha", "hyperband", "median", "full");
     private static final Set<String> LIARS = Set.of("worst", "mean", "none");
-    private static final Set<String> MODEL_TYPES = Set.of("lstm");
+    private static final Set<String> MODEL_TYPES = Set.of("lstm", "rhn", "awd-mos");
 
     private StudySettingsLoader() {
     }
@@ -122,8 +122,22 @@ public final class StudySettingsLoader {
             var corpus = new StudySettings.Corpus(Path.of(nonBlank("corpus.dir")), atLeast("corpus.max-vocab", 0));
             var model = new StudySettings.Model(
                     oneOf("model.type", MODEL_TYPES), atLeast("model.embedding-size", 1), hiddenSizes(),
-                    fraction("model.dropout"), getBoolean("model.tied-weights"));
-            if (model.tiedWeights() && model.embeddingSize() != model.hiddenSizes().get(model.hiddenSizes().size() - 1)) {
+                    fraction("model.dropout"), getBoolean("model.tied-weights"),
+                    new StudySettings.Model.Rhn(atLeast("model.rhn.depth", 1),
+                            fraction("model.rhn.embedding-dropout"), fraction("model.rhn.input-dropout"),
+                            fraction("model.rhn.hidden-dropout"), fraction("model.rhn.output-dropout")),
+                    new StudySettings.Model.AwdMos(atLeast("model.awd-mos.experts", 1),
+                            fraction("model.awd-mos.embedding-dropout"), fraction("model.awd-mos.input-dropout"),
+                            fraction("model.awd-mos.hidden-dropout"), fraction("model.awd-mos.output-dropout"),
+                            fraction("model.awd-mos.latent-dropout"), fraction("model.awd-mos.weight-dropout"),
+                            nonNegative("model.awd-mos.activation-penalty"),
+                            nonNegative("model.awd-mos.temporal-penalty")));
+            if (model.type().equals("rhn") && model.hiddenSizes().size() != 1) {
+                throw error("model.hidden-sizes", "must hold one width for model.type = rhn (its depth is "
+                        + "model.rhn.depth), got " + model.hiddenSizes());
+            }
+            if (model.tiedWeights() && !model.type().equals("awd-mos")
+                    && model.embeddingSize() != model.hiddenSizes().get(model.hiddenSizes().size() - 1)) {
                 throw error("model.tied-weights", "needs model.embedding-size == the last of model.hidden-sizes");
             }
             var training = new StudySettings.Training(
@@ -141,7 +155,7 @@ public final class StudySettingsLoader {
             if (spectrum.logBase() == 1.0) {
                 throw error("spectrum.log-base", "must not be 1");
             }
-            int stateSize = model.hiddenSizes().stream().mapToInt(Integer::intValue).sum();
+            int stateSize = model.stateSize();
             if (spectrum.exponents() > stateSize) {
                 throw error("spectrum.exponents", "is larger than the state size " + stateSize);
             }
