@@ -12,6 +12,7 @@ import io.lsh.search.space.SearchSpaceException;
 import io.lsh.search.trial.Phase;
 import java.util.Random;
 import io.lsh.protocol.PruningSpec;
+import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.search.space.Configuration;
 import io.lsh.search.space.Parameter;
@@ -59,10 +60,18 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 s.training().weightDecay(), s.training().maxWindowsPerEpoch(), s.training().evalBatchSize(),
                 s.pruning().sparsity(), s.pruning().deathRateFloor(), s.search().finalEpochs(),
                 s.spectrum().steps(), s.spectrum().warmup(), s.spectrum().batch(), s.spectrum().exponents(),
-                s.spectrum().logBase(), s.spectrum().jacobianTransposed());
+                s.spectrum().logBase(), s.spectrum().jacobianTransposed(), optimizerRecipe(s.training()));
         StudyPlan plan = new StudyPlan(s, recipe, space(s.space()));
         plan.elimination(); // validates the schedule
         return plan;
+    }
+
+    /** {@code lsh.training}'s optimizer, schedule and NT-ASGD keys for the workers. */
+    private static OptimizerRecipe optimizerRecipe(StudySettings.Training t) {
+        return new OptimizerRecipe(t.optimizer(), t.adam().beta1(), t.adam().beta2(), t.adam().epsilon(),
+                t.adam().decoupledWeightDecay(), t.lrSchedule().type(), t.lrSchedule().factor(),
+                t.lrSchedule().gamma(), t.lrSchedule().epochs(), t.lrSchedule().minLearningRate(),
+                t.ntAsgd().enabled() ? t.ntAsgd().nonMonotone() : 0);
     }
 
     private static SearchSpace space(List<StudySettings.SpaceParameter> parameters) {
