@@ -116,6 +116,23 @@ class StudySettingsLoaderTest {
     }
 
     @Test
+    void everyExampleStudyFileLoads() throws IOException {
+        Path examples = Path.of("examples");
+        try (var files = Files.list(examples)) {
+            List<Path> confs = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+            assertTrue(confs.size() >= 2, "examples in " + examples.toAbsolutePath());
+            for (Path f : confs) {
+                StudySettings s = StudySettingsLoader.load(Optional.of(f), Map.of());
+                assertTrue(s.training().bptt() >= 1, f.toString());
+            }
+        }
+        StudySettings.Training t = StudySettingsLoader.load(Optional.of(examples.resolve("nt-asgd.conf")), Map.of())
+                .training();
+        assertEquals(new StudySettings.Training.NtAsgd(true, 1), t.ntAsgd());
+        assertEquals("plateau", t.lrSchedule().type());
+    }
+
+    @Test
     void metricsEndpointDefaultsToLoopback() {
         StudySettings.Metrics m = StudySettingsLoader.load(Optional.empty(), Map.of()).metrics();
         assertEquals(new StudySettings.Metrics(true, "127.0.0.1", 9464, 0, 0), m);
