@@ -27,8 +27,8 @@ import io.lsh.lm.train.TrainingHooks;
 import io.lsh.lm.train.TrainingSession;
 import io.lsh.lm.train.TrainingSettings;
 import io.lsh.lm.train.TrainingState;
-import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.EpochSpectrum;
+import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.PruningSpec;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.protocol.TrialMetrics;
@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * (section 5), and checkpoints weights, masks and optimizer state. Once NT-ASGD averages, perplexity and spectrum
  * are measured on the averaged weights. Deterministic under the trial seed: the randomness of epoch e (dropout,
  * regrowth) is drawn from streams derived from (seed, e), and the checkpoint carries all optimizer state, so resuming
- * from a checkpoint at epoch e gives the same numbers as not stopping. One instance per worker; used from its device thread only.
+ * from a checkpoint at epoch e gives the same numbers as not stopping. One instance per worker; used from its device
+ * thread only.
  */
 public final class LmTrialExecutor implements TrialExecutor {
 

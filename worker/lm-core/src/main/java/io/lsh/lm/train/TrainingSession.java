@@ -199,8 +199,8 @@ public final class TrainingSession {
         if (adam != null) {
             meta.put(KEY_ADAM_STEPS, Long.toString(adam.steps()));
             for (int i = 0; i < parameters.size(); i++) {
-                tensors.put(ADAM_M + parameters.get(i).name(), adam.firstMoment(i).dup('c'));
-                tensors.put(ADAM_V + parameters.get(i).name(), adam.secondMoment(i).dup('c'));
+                tensors.put(ADAM_M + parameters.get(i).name(), adam.firstMoment(i));
+                tensors.put(ADAM_V + parameters.get(i).name(), adam.secondMoment(i));
             }
         }
         if (trigger != null) {

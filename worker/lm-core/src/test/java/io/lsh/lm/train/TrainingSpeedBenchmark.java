@@ -94,8 +94,9 @@ class TrainingSpeedBenchmark {
         int windows = Integer.parseInt(System.getProperty("lsh.bench.windows", "8"));
         int reps = Integer.parseInt(System.getProperty("lsh.bench.reps", "3"));
         int threads = Nd4j.getEnvironment().maxMasterThreads();
-        StringBuilder table = new StringBuilder("| model | optimizer | Java tokens/s (median) | PyTorch tokens/s (median)"
-                + " | Java / PyTorch | Java blocks | PyTorch blocks |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| model | optimizer | Java tokens/s (median) "
+                + "| PyTorch tokens/s (median) | Java / PyTorch | Java blocks | PyTorch blocks |\n"
+                + "|---|---|---|---|---|---|---|\n");
         Random random = new Random(1);
         int[] stream = new int[BATCH * BPTT * (windows + 2)];
         for (int i = 0; i < stream.length; i++) {
@@ -131,8 +132,8 @@ class TrainingSpeedBenchmark {
                     }
                     double j = median(java);
                     double t = median(torch);
-                    table.append(String.format(Locale.ROOT, "| LSTM 2x%d | %s | %.0f | %.0f | %.2f | %s | %s |%n", hidden,
-                            optimizer, j, t, j / t, format(java), format(torch)));
+                    table.append(String.format(Locale.ROOT, "| LSTM 2x%d | %s | %.0f | %.0f | %.2f | %s | %s |%n",
+                            hidden, optimizer, j, t, j / t, format(java), format(torch)));
                 }
             }
         }
