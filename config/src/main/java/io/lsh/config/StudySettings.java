@@ -73,7 +73,20 @@ public record StudySettings(
 
     /** {@code lsh.training}. */
     public record Training(int batchSize, int bptt, double learningRate, double clipNorm, double weightDecay,
-                           int maxWindowsPerEpoch, int evalBatchSize) {
+                           int maxWindowsPerEpoch, int evalBatchSize, String optimizer, Adam adam,
+                           LrSchedule lrSchedule, NtAsgd ntAsgd) {
+
+        /** {@code lsh.training.adam}. */
+        public record Adam(double beta1, double beta2, double epsilon, boolean decoupledWeightDecay) {
+        }
+
+        /** {@code lsh.training.lr-schedule}. */
+        public record LrSchedule(String type, double factor, double gamma, int epochs, double minLearningRate) {
+        }
+
+        /** {@code lsh.training.nt-asgd}. */
+        public record NtAsgd(boolean enabled, int nonMonotone) {
+        }
     }
 
     /**

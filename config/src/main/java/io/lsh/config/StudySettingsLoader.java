@@ -29,6 +29,8 @@ public final class StudySettingsLoader {
     private static final Set<String> SCHEDULERS = Set.of("elimination", "asha", "hyperband", "median", "full");
     private static final Set<String> LIARS = Set.of("worst", "mean", "none");
     private static final Set<String> MODEL_TYPES = Set.of("lstm", "rhn", "awd-mos");
+    private static final Set<String> TRAINING_OPTIMIZERS = Set.of("sgd", "adam");
+    private static final Set<String> LR_SCHEDULES = Set.of("constant", "plateau", "exponential", "cosine");
 
     private StudySettingsLoader() {
     }
@@ -140,10 +142,7 @@ public final class StudySettingsLoader {
                     && model.embeddingSize() != model.hiddenSizes().get(model.hiddenSizes().size() - 1)) {
                 throw error("model.tied-weights", "needs model.embedding-size == the last of model.hidden-sizes");
             }
-            var training = new StudySettings.Training(
-                    atLeast("training.batch-size", 1), atLeast("training.bptt", 1), positive("training.learning-rate"),
-                    nonNegative("training.clip-norm"), nonNegative("training.weight-decay"),
-                    atLeast("training.max-windows-per-epoch", 0), atLeast("training.eval-batch-size", 1));
+            var training = training();
             var pruning = new StudySettings.Pruning(fraction("pruning.sparsity"), fraction("pruning.death-rate-floor"),
                     nonBlank("pruning.init"), nonBlank("pruning.death"), nonBlank("pruning.growth"),
                     nonBlank("pruning.redistribution"), openFraction("pruning.death-rate"));
@@ -245,6 +244,38 @@ public final class StudySettingsLoader {
                 throw error(key, "= " + value(key) + " must not be negative");
             }
             return d;
+        }
+
+        private StudySettings.Training training() {
+            double learningRate = positive("training.learning-rate");
+            String optimizer = oneOf("training.optimizer", TRAINING_OPTIMIZERS);
+            var adam = new StudySettings.Training.Adam(unitInterval("training.adam.beta1"),
+                    unitInterval("training.adam.beta2"), positive("training.adam.epsilon"),
+                    getBoolean("training.adam.decoupled-weight-decay"));
+            var schedule = new StudySettings.Training.LrSchedule(oneOf("training.lr-schedule.type", LR_SCHEDULES),
+                    getDouble("training.lr-schedule.factor"), getDouble("training.lr-schedule.gamma"),
+                    atLeast("training.lr-schedule.epochs", 1), nonNegative("training.lr-schedule.min-learning-rate"));
+            if (schedule.factor() <= 1) {
+                throw error("training.lr-schedule.factor", "= " + schedule.factor() + " must be > 1");
+            }
+            if (schedule.gamma() <= 0 || schedule.gamma() > 1) {
+                throw error("training.lr-schedule.gamma", "= " + schedule.gamma() + " is outside (0, 1]");
+            }
+            if (schedule.type().equals("cosine") && schedule.minLearningRate() >= learningRate) {
+                throw error("training.lr-schedule.min-learning-rate", "= " + schedule.minLearningRate()
+                        + " must be below training.learning-rate (" + learningRate + ")");
+            }
+            var ntAsgd = new StudySettings.Training.NtAsgd(getBoolean("training.nt-asgd.enabled"),
+                    atLeast("training.nt-asgd.non-monotone", 1));
+            if (ntAsgd.enabled() && !optimizer.equals("sgd")) {
+                throw error("training.nt-asgd.enabled", "= true needs training.optimizer = sgd (it averages SGD"
+                        + " iterates), not " + optimizer);
+            }
+            return new StudySettings.Training(
+                    atLeast("training.batch-size", 1), atLeast("training.bptt", 1), learningRate,
+                    nonNegative("training.clip-norm"), nonNegative("training.weight-decay"),
+                    atLeast("training.max-windows-per-epoch", 0), atLeast("training.eval-batch-size", 1),
+                    optimizer, adam, schedule, ntAsgd);
         }
 
         private List<StudySettings.SpaceParameter> space() {
@@ -498,6 +529,14 @@ public final class StudySettingsLoader {
             double v = getDouble(key);
             if (v <= 0 || v >= 1) {
                 throw error(key, "= " + v + " is outside (0, 1)");
+            }
+            return v;
+        }
+
+        private double unitInterval(String key) {
+            double v = getDouble(key);
+            if (v < 0 || v >= 1) {
+                throw error(key, "= " + v + " is outside [0, 1)");
             }
             return v;
         }

@@ -96,6 +96,17 @@ class StudySettingsLoaderTest {
         "lsh.model.awd-mos.temporal-penalty = -1    | lsh.model.awd-mos.temporal-penalty = -1.0 must be >= 0",
         "lsh.model.awd-mos.wdrop = 0.5              | unknown key lsh.model.awd-mos.wdrop",
         "lsh.training.bptt = 0                      | lsh.training.bptt = 0 must be >= 1",
+        "lsh.training.optimizer = rmsprop           | lsh.training.optimizer = rmsprop is not one of adam, sgd",
+        "lsh.training.adam.beta2 = 1.0              | lsh.training.adam.beta2 = 1.0 is outside [0, 1)",
+        "lsh.training.adam.epsilon = 0              | lsh.training.adam.epsilon = 0.0 must be > 0",
+        "lsh.training.adam.momentum = 0.9           | unknown key lsh.training.adam.momentum",
+        "lsh.training.lr-schedule.type = linear     | lsh.training.lr-schedule.type = linear is not one of constant, cosine, exponential, plateau",
+        "lsh.training.lr-schedule.factor = 1        | lsh.training.lr-schedule.factor = 1.0 must be > 1",
+        "lsh.training.lr-schedule.gamma = 1.5       | lsh.training.lr-schedule.gamma = 1.5 is outside (0, 1]",
+        "lsh.training.lr-schedule.epochs = 0        | lsh.training.lr-schedule.epochs = 0 must be >= 1",
+        "lsh.training.lr-schedule { type = cosine, min-learning-rate = 30 } | lsh.training.lr-schedule.min-learning-rate = 30.0 must be below training.learning-rate (20.0)",
+        "lsh.training.nt-asgd.non-monotone = 0      | lsh.training.nt-asgd.non-monotone = 0 must be >= 1",
+        "lsh.training { optimizer = adam, nt-asgd.enabled = true } | lsh.training.nt-asgd.enabled = true needs training.optimizer = sgd",
         "lsh.training.learnig-rate = 3              | unknown key lsh.training.learnig-rate",
         "lsh.space { speed = [1, 2] }               | lsh.space.speed is not a searchable control",
         "lsh.space { death = [] }                   | lsh.space.death has no choices",
@@ -114,6 +125,32 @@ class StudySettingsLoaderTest {
         assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void trainingDefaultsToPlainSgdAndReadsTheOptimizerKeys() throws IOException {
+        StudySettings.Training t = StudySettingsLoader.load(Optional.empty(), Map.of()).training();
+        assertEquals("sgd", t.optimizer());
+        assertEquals("constant", t.lrSchedule().type());
+        assertEquals(false, t.ntAsgd().enabled());
+        assertEquals(new StudySettings.Training.Adam(0.9, 0.999, 1e-8, false), t.adam());
+        Path file = write("""
+                lsh.training {
+                  optimizer = adam
+                  learning-rate = 0.002
+                  adam { beta1 = 0.8, decoupled-weight-decay = true }
+                  lr-schedule { type = cosine, epochs = 12, min-learning-rate = 1e-4 }
+                }
+                """);
+        StudySettings.Training set = StudySettingsLoader.load(Optional.of(file), Map.of()).training();
+        assertEquals("adam", set.optimizer());
+        assertEquals(new StudySettings.Training.Adam(0.8, 0.999, 1e-8, true), set.adam());
+        assertEquals(new StudySettings.Training.LrSchedule("cosine", 4.0, 0.95, 12, 1e-4), set.lrSchedule());
+        StudySettings.Training asgd = StudySettingsLoader.load(Optional.empty(),
+                Map.of("training.nt-asgd.enabled", true, "training.nt-asgd.non-monotone", 3,
+                        "training.lr-schedule.type", "plateau")).training();
+        assertEquals(new StudySettings.Training.NtAsgd(true, 3), asgd.ntAsgd());
+        assertEquals("plateau", asgd.lrSchedule().type());
     }
 
     @Test
@@ -184,6 +221,10 @@ class StudySettingsLoaderTest {
         StudySettings asha = StudySettingsLoader.load(Optional.of(Path.of("examples/asha-tpe.conf")), Map.of());
         assertEquals("asha", asha.search().scheduler());
         assertEquals("death", asha.space().get(2).whenParent());
+        StudySettings.Training t = StudySettingsLoader.load(Optional.of(Path.of("examples/nt-asgd.conf")), Map.of())
+                .training();
+        assertEquals(new StudySettings.Training.NtAsgd(true, 1), t.ntAsgd());
+        assertEquals("plateau", t.lrSchedule().type());
     }
 
     @Test

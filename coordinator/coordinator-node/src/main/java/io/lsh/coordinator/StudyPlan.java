@@ -3,6 +3,7 @@ package io.lsh.coordinator;
 import io.lsh.config.SettingsException;
 import io.lsh.config.StudySettings;
 import io.lsh.protocol.PruningSpec;
+import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.search.Seeds;
 import io.lsh.search.StudyBudget;
@@ -79,7 +80,7 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 s.training().weightDecay(), s.training().maxWindowsPerEpoch(), s.training().evalBatchSize(),
                 s.pruning().sparsity(), s.pruning().deathRateFloor(), s.search().finalEpochs(),
                 s.spectrum().steps(), s.spectrum().warmup(), s.spectrum().batch(), s.spectrum().exponents(),
-                s.spectrum().logBase(), s.spectrum().jacobianTransposed());
+                s.spectrum().logBase(), s.spectrum().jacobianTransposed(), optimizerRecipe(s.training()));
         StudyPlan plan = new StudyPlan(s, recipe, space(s.space()));
         plan.newScheduler(); // validates the schedule
         if ("grid".equals(s.search().optimizer()) && !plan.space().isDiscrete()) {
@@ -88,6 +89,14 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                     .filter(p -> !p.isDiscrete()).map(Parameter::name).toList() + ")");
         }
         return plan;
+    }
+
+    /** {@code lsh.training}'s optimizer, schedule and NT-ASGD keys for the workers. */
+    private static OptimizerRecipe optimizerRecipe(StudySettings.Training t) {
+        return new OptimizerRecipe(t.optimizer(), t.adam().beta1(), t.adam().beta2(), t.adam().epsilon(),
+                t.adam().decoupledWeightDecay(), t.lrSchedule().type(), t.lrSchedule().factor(),
+                t.lrSchedule().gamma(), t.lrSchedule().epochs(), t.lrSchedule().minLearningRate(),
+                t.ntAsgd().enabled() ? t.ntAsgd().nonMonotone() : 0);
     }
 
     private static SearchSpace space(List<StudySettings.SpaceParameter> parameters) {
