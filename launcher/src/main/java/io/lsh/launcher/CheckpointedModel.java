@@ -3,21 +3,23 @@ package io.lsh.launcher;
 import io.lsh.lm.checkpoint.Checkpoint;
 import io.lsh.lm.data.Corpus;
 import io.lsh.lm.data.CorpusReader;
+import io.lsh.lm.architecture.Architecture;
+import io.lsh.lm.model.LanguageModel;
 import io.lsh.lm.model.LstmLanguageModel;
-import io.lsh.lm.model.ModelSpec;
 import io.lsh.worker.CheckpointMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * A trial checkpoint's model rebuilt from the file alone (architecture and corpus from {@link CheckpointMetadata}),
- * for the commands that read one ({@code lsh export}; {@code lsh spectrum} does the same inline).
+ * for the commands that read one ({@code lsh spectrum}, {@code lsh export}).
  *
- * @param file       the checkpoint file
- * @param checkpoint its contents
- * @param model      the restored FLOAT model
+ * @param file         the checkpoint file
+ * @param checkpoint   its contents
+ * @param architecture the model's architecture, from the checkpoint's metadata
+ * @param model        the restored FLOAT model
  */
-record CheckpointedModel(Path file, Checkpoint checkpoint, LstmLanguageModel model) {
+record CheckpointedModel(Path file, Checkpoint checkpoint, Architecture architecture, LanguageModel model) {
 
     /**
      * Reads the checkpoint and restores its model.
@@ -30,10 +32,22 @@ record CheckpointedModel(Path file, Checkpoint checkpoint, LstmLanguageModel mod
             throw new UserInputException("checkpoint " + file + " does not exist");
         }
         Checkpoint saved = Checkpoint.read(file);
-        ModelSpec modelSpec = CheckpointMetadata.modelSpec(file, saved.metadata());
-        LstmLanguageModel model = new LstmLanguageModel(modelSpec, 0L);
+        Architecture architecture = CheckpointMetadata.architecture(file, saved.metadata());
+        LanguageModel model = architecture.create(0L);
         saved.restoreInto(model);
-        return new CheckpointedModel(file, saved, model);
+        return new CheckpointedModel(file, saved, architecture, model);
+    }
+
+    /**
+     * @return the model as a stacked LSTM
+     * @throws UserInputException naming the file when it holds another architecture
+     */
+    LstmLanguageModel lstm(String purpose) {
+        if (model instanceof LstmLanguageModel lstm) {
+            return lstm;
+        }
+        throw new UserInputException(purpose + " needs a stacked LSTM; " + file + " holds a "
+                + architecture.type() + " model");
     }
 
     /**
@@ -45,7 +59,7 @@ record CheckpointedModel(Path file, Checkpoint checkpoint, LstmLanguageModel mod
     Corpus corpus(Path override) {
         Path dir = override != null ? override : CheckpointMetadata.corpusDir(file, checkpoint.metadata());
         Corpus text = CorpusReader.read(dir, CheckpointMetadata.maxVocab(file, checkpoint.metadata()));
-        int modelVocabulary = model.spec().vocabSize();
+        int modelVocabulary = architecture.vocabSize();
         if (text.vocabulary().size() != modelVocabulary) {
             throw new UserInputException(dir + " has a vocabulary of " + text.vocabulary().size()
                     + " words, the model in " + file + " was trained with " + modelVocabulary);

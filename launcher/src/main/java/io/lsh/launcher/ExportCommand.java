@@ -89,7 +89,8 @@ final class ExportCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage());
         }
         CheckpointedModel saved = CheckpointedModel.load(checkpoint);
-        Map<String, NpyArray> arrays = new LinkedHashMap<>(TorchExport.stateDict(saved.model()));
+        var lstm = saved.lstm("lsh export (PyTorch nn.LSTM names)");
+        Map<String, NpyArray> arrays = new LinkedHashMap<>(TorchExport.stateDict(lstm));
         long parameters = arrays.values().stream().mapToLong(NpyArray::elementCount).sum();
         String windowShape = "";
         if (!noWindow) {
@@ -104,8 +105,8 @@ final class ExportCommand implements Callable<Integer> {
             arrays.put(TorchExport.WINDOW, window);
             windowShape = " and the token window " + Arrays.toString(window.shape());
             if (reference) {
-                arrays.putAll(TorchExport.referenceOutputs(saved.model(), sequences));
-                arrays.putAll(TorchExport.referenceSpectrum(saved.model(), sequences, settings));
+                arrays.putAll(TorchExport.referenceOutputs(lstm, sequences));
+                arrays.putAll(TorchExport.referenceSpectrum(lstm, sequences, settings));
             }
         }
         try {
@@ -114,7 +115,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage());
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println("Wrote " + format + " with " + saved.model().layerCount() + "-layer LSTM weights (" + parameters
+        stdout.println("Wrote " + format + " with " + lstm.layerCount() + "-layer LSTM weights (" + parameters
                 + " numbers)" + windowShape + (reference ? ", reference logits, loss and spectrum" : "") + " to " + out);
         stdout.flush();
         return LshMain.OK;

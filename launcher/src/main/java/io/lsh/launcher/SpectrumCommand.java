@@ -1,23 +1,14 @@
 package io.lsh.launcher;
 
-import io.lsh.lm.checkpoint.Checkpoint;
 import io.lsh.lm.data.Corpus;
-import io.lsh.lm.data.CorpusReader;
-import io.lsh.lm.model.LstmLanguageModel;
-import io.lsh.lm.model.LstmLayerWeights;
-import io.lsh.lm.model.ModelSpec;
-import io.lsh.lm.spectrum.LyapunovSpectrum;
 import io.lsh.lm.spectrum.Spectrum;
 import io.lsh.lm.spectrum.SpectrumInputs;
 import io.lsh.lm.spectrum.SpectrumSettings;
 import io.lsh.lm.spectrum.WarmupMode;
-import io.lsh.worker.CheckpointMetadata;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,21 +63,9 @@ final class SpectrumCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }
-        if (!java.nio.file.Files.isRegularFile(checkpoint)) {
-            throw new UserInputException("checkpoint " + checkpoint + " does not exist");
-        }
-        Checkpoint saved = Checkpoint.read(checkpoint);
-        ModelSpec modelSpec = CheckpointMetadata.modelSpec(checkpoint, saved.metadata());
-        Path corpusDir = corpus != null ? corpus : CheckpointMetadata.corpusDir(checkpoint, saved.metadata());
-        Corpus text = CorpusReader.read(corpusDir, CheckpointMetadata.maxVocab(checkpoint, saved.metadata()));
-        if (text.vocabulary().size() != modelSpec.vocabSize()) {
-            throw new UserInputException(corpusDir + " has a vocabulary of " + text.vocabulary().size()
-                    + " words, the model in " + checkpoint + " was trained with " + modelSpec.vocabSize());
-        }
-        LstmLanguageModel model = new LstmLanguageModel(modelSpec, 0L);
-        saved.restoreInto(model);
-        List<LstmLayerWeights> layers = IntStream.range(0, model.layerCount()).mapToObj(model::layer).toList();
-        Spectrum spectrum = LyapunovSpectrum.ofLstm(model.embedding(), layers,
+        CheckpointedModel saved = CheckpointedModel.load(checkpoint);
+        Corpus text = saved.corpus(corpus);
+        Spectrum spectrum = saved.architecture().spectrum(saved.model(),
                 SpectrumInputs.firstWindows(text.valid(), settings), settings);
         StringBuilder lines = new StringBuilder(out == null ? "" : "index,exponent\n");
         double[] e = spectrum.exponents();

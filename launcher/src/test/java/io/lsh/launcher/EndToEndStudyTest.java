@@ -92,4 +92,30 @@ class EndToEndStudyTest {
         LshCommandLineTest.Result report = LshCommandLineTest.run("report", folder.toString());
         assertEquals(0, report.code(), report.err());
     }
+
+    /** The RHN (setting B) and AWD-LSTM-MoS (setting C) architectures through the same machinery. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"tiny-rhn.conf, 16", "tiny-awd-mos.conf, 44"})
+    void theOtherArchitecturesRunAStudyAndTheirCheckpointsMeasure(String example, int stateSize) throws Exception {
+        Path config = RepoPaths.tinyStudy().resolveSibling(example);
+        Path parent = out.resolve(example);
+        LshCommandLineTest.Result r = LshCommandLineTest.run("search", "--config", config.toString(),
+                "--out", parent.toString(), "--set", "corpus.dir=" + RepoPaths.builtInCorpus(),
+                "--set", "metrics.enabled=false");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("SELECTED"), r.out());
+        Path folder;
+        try (Stream<Path> studies = Files.list(parent)) {
+            folder = studies.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        for (String line : Files.readAllLines(folder.resolve("trials.jsonl"))) {
+            JsonNode first = new ObjectMapper().readTree(line).get("rounds").get(0);
+            assertEquals(0.67, first.get("sparsity").asDouble(), 0.001, line);
+            assertTrue(first.get("ls_distance").asDouble() > 0, "a real distance: " + first);
+        }
+        LshCommandLineTest.Result spectrum = LshCommandLineTest.run("spectrum", "--checkpoint",
+                folder.resolve("selected-model.lshc").toString());
+        assertEquals(0, spectrum.code(), spectrum.err());
+        assertEquals(stateSize, spectrum.out().strip().lines().count(), spectrum.out());
+    }
 }

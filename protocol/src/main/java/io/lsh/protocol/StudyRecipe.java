@@ -30,6 +30,7 @@ import java.util.List;
  * @param jacobianTransposed  reproduce the authors' LSTM quirk (multiply by J transposed)
  * @param optimizer           update rule, learning-rate schedule and NT-ASGD ({@code null} reads as
  *                            {@link OptimizerRecipe#defaults()})
+ * @param model               the architecture and its own options ({@code null} reads as the stacked LSTM)
  */
 public record StudyRecipe(
         String corpusDir,
@@ -54,11 +55,26 @@ public record StudyRecipe(
         int spectrumExponents,
         double spectrumLogBase,
         boolean jacobianTransposed,
-        OptimizerRecipe optimizer) implements CborSerializable {
+        OptimizerRecipe optimizer,
+        ModelRecipe model) implements CborSerializable {
 
     public StudyRecipe {
         hiddenSizes = List.copyOf(hiddenSizes);
         optimizer = optimizer == null ? OptimizerRecipe.defaults() : optimizer;
+        model = model == null ? ModelRecipe.lstm() : model;
+    }
+
+    /** A recipe of the stacked LSTM (setting A) with the given optimizer part. */
+    public StudyRecipe(String corpusDir, int maxVocab, int embeddingSize, List<Integer> hiddenSizes, double dropout,
+                       boolean tiedWeights, int batchSize, int bptt, double learningRate, double clipNorm,
+                       double weightDecay, int maxWindowsPerEpoch, int evalBatchSize, double sparsity,
+                       double deathRateFloor, int plannedEpochs, int spectrumSteps, int spectrumWarmup,
+                       int spectrumBatch, int spectrumExponents, double spectrumLogBase, boolean jacobianTransposed,
+                       OptimizerRecipe optimizer) {
+        this(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt, learningRate,
+                clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor, plannedEpochs,
+                spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase, jacobianTransposed,
+                optimizer, ModelRecipe.lstm());
     }
 
     /** A recipe training with {@link OptimizerRecipe#defaults()} (plain SGD, constant rate). */
@@ -78,6 +94,14 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, newOptimizer);
+                jacobianTransposed, newOptimizer, model);
+    }
+
+    /** The same recipe with another architecture part. */
+    public StudyRecipe withModel(ModelRecipe newModel) {
+        return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
+                learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
+                plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
+                jacobianTransposed, optimizer, newModel);
     }
 }

@@ -3,6 +3,7 @@ package io.lsh.coordinator;
 import io.lsh.config.SettingsException;
 import io.lsh.config.StudySettings;
 import io.lsh.protocol.PruningSpec;
+import io.lsh.protocol.ModelRecipe;
 import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.search.Seeds;
@@ -28,6 +29,7 @@ import io.lsh.search.space.SearchSpaceException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
@@ -80,7 +82,8 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 s.training().weightDecay(), s.training().maxWindowsPerEpoch(), s.training().evalBatchSize(),
                 s.pruning().sparsity(), s.pruning().deathRateFloor(), s.search().finalEpochs(),
                 s.spectrum().steps(), s.spectrum().warmup(), s.spectrum().batch(), s.spectrum().exponents(),
-                s.spectrum().logBase(), s.spectrum().jacobianTransposed(), optimizerRecipe(s.training()));
+                s.spectrum().logBase(), s.spectrum().jacobianTransposed(), optimizerRecipe(s.training()),
+                modelRecipe(s.model()));
         StudyPlan plan = new StudyPlan(s, recipe, space(s.space()));
         plan.newScheduler(); // validates the schedule
         if ("grid".equals(s.search().optimizer()) && !plan.space().isDiscrete()) {
@@ -89,6 +92,35 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                     .filter(p -> !p.isDiscrete()).map(Parameter::name).toList() + ")");
         }
         return plan;
+    }
+
+    /** {@code lsh.model.type} and that architecture's own keys ({@code lsh.model.rhn}, {@code lsh.model.awd-mos}). */
+    static ModelRecipe modelRecipe(StudySettings.Model m) {
+        Map<String, Double> o = new java.util.LinkedHashMap<>();
+        switch (m.type()) {
+            case "rhn" -> {
+                o.put("depth", (double) m.rhn().depth());
+                o.put("embedding-dropout", m.rhn().embeddingDropout());
+                o.put("input-dropout", m.rhn().inputDropout());
+                o.put("hidden-dropout", m.rhn().hiddenDropout());
+                o.put("output-dropout", m.rhn().outputDropout());
+            }
+            case "awd-mos" -> {
+                var a = m.awdMos();
+                o.put("experts", (double) a.experts());
+                o.put("embedding-dropout", a.embeddingDropout());
+                o.put("input-dropout", a.inputDropout());
+                o.put("hidden-dropout", a.hiddenDropout());
+                o.put("output-dropout", a.outputDropout());
+                o.put("latent-dropout", a.latentDropout());
+                o.put("weight-dropout", a.weightDropout());
+                o.put("activation-penalty", a.activationPenalty());
+                o.put("temporal-penalty", a.temporalPenalty());
+            }
+            default -> {
+            }
+        }
+        return new ModelRecipe(m.type(), o);
     }
 
     /** {@code lsh.training}'s optimizer, schedule and NT-ASGD keys for the workers. */

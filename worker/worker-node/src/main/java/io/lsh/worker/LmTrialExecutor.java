@@ -5,15 +5,13 @@ import io.lsh.lm.data.BatchedStream;
 import io.lsh.lm.data.Corpus;
 import io.lsh.lm.data.CorpusReader;
 import io.lsh.lm.distance.LsDistance;
-import io.lsh.lm.model.LstmLanguageModel;
-import io.lsh.lm.model.LstmLayerWeights;
-import io.lsh.lm.model.ModelSpec;
+import io.lsh.lm.architecture.Architecture;
+import io.lsh.lm.model.LanguageModel;
 import io.lsh.lm.model.ParameterSet;
 import io.lsh.lm.prune.DeathRateSchedule;
 import io.lsh.lm.prune.MaskSet;
 import io.lsh.lm.prune.ParameterCounting;
 import io.lsh.lm.prune.PruningConfig;
-import io.lsh.lm.spectrum.LyapunovSpectrum;
 import io.lsh.lm.spectrum.Spectrum;
 import io.lsh.lm.spectrum.SpectrumInputs;
 import io.lsh.lm.spectrum.SpectrumSettings;
@@ -45,7 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a trial on this JVM's ND4J backend with the worker's domain core: builds the LSTM language model of the
+ * Runs a trial on this JVM's ND4J backend with the worker's domain core: builds the language model (any
+ * {@link Architecture}: stacked LSTM, RHN or AWD-LSTM-MoS) of the
  * recipe, applies the candidate's pruning masks (method.md section 3), trains epoch by epoch with the recipe's
  * optimizer, learning-rate schedule and NT-ASGD (section 2, {@link TrainingSession}), evaluates the validation
  * perplexity, measures the Lyapunov spectrum (section 4) and its distance to the dense reference at the same epoch
@@ -69,9 +68,8 @@ public final class LmTrialExecutor implements TrialExecutor {
         StudyRecipe r = work.recipe();
         Corpus corpus = corpora.computeIfAbsent(r.corpusDir() + "|" + r.maxVocab(),
                 k -> CorpusReader.read(Path.of(r.corpusDir()), r.maxVocab()));
-        ModelSpec spec = new ModelSpec(corpus.vocabulary().size(), r.embeddingSize(), r.hiddenSizes(), r.dropout(),
-                r.tiedWeights());
-        LstmLanguageModel model = new LstmLanguageModel(spec, work.seed());
+        Architecture architecture = ModelRecipes.architecture(r, corpus.vocabulary().size());
+        LanguageModel model = architecture.create(work.seed());
         MaskSet masks = null;
         DeathRateSchedule schedule = null;
         PruningSpec p = work.pruning();
@@ -137,12 +135,7 @@ public final class LmTrialExecutor implements TrialExecutor {
             double distance = Double.NaN;
             double spectrumSeconds = 0;
             if (work.spectrumEveryEpoch() || epoch == work.toEpoch()) {
-                List<LstmLayerWeights> layers = new ArrayList<>();
-                for (int l = 0; l < model.layerCount(); l++) {
-                    layers.add(model.layer(l));
-                }
-                Spectrum s = session.evaluate(() -> LyapunovSpectrum.ofLstm(model.embedding(), layers, spectrumInputs,
-                        spectrumSettings));
+                Spectrum s = session.evaluate(() -> architecture.spectrum(model, spectrumInputs, spectrumSettings));
                 spectrumSeconds = s.seconds();
                 List<Double> exponents = new ArrayList<>(s.exponents().length);
                 for (double v : s.exponents()) {
@@ -156,13 +149,14 @@ public final class LmTrialExecutor implements TrialExecutor {
             }
             last = new TrialMetrics(epoch, stats.trainLoss(), validPpl, distance,
                     mask == null ? 0.0 : mask.sparsity(),
-                    mask == null ? model.parameterCount() : ParameterCounting.activeParameters(model, mask),
+                    mask == null ? ParameterCounting.denseParameters(model)
+                            : ParameterCounting.activeParameters(model, mask),
                     stats.seconds(), spectrumSeconds, stats.tokensPerSecond(),
                     layerSparsity(model, mask));
             session.recordValidation(Math.log(validPpl));
             listener.onEpoch(last, spectrum);
         }
-        Map<String, String> metadata = CheckpointMetadata.of(work, spec);
+        Map<String, String> metadata = CheckpointMetadata.of(work, architecture);
         TrainingState state = session.exportState();
         Checkpoint.capture(model, metadata, mask == null ? Map.of() : mask.exportMasks(), state.metadata(),
                 state.tensors()).write(Path.of(work.checkpointOut()));
@@ -198,7 +192,7 @@ public final class LmTrialExecutor implements TrialExecutor {
     }
 
     /** Fraction of masked weights per layer (empty for the dense model). */
-    private static Map<String, Double> layerSparsity(LstmLanguageModel model, MaskSet mask) {
+    private static Map<String, Double> layerSparsity(LanguageModel model, MaskSet mask) {
         Map<String, Double> layers = new java.util.LinkedHashMap<>();
         if (mask != null) {
             for (ParameterCounting.LayerReport layer : ParameterCounting.perLayer(model, mask)) {
