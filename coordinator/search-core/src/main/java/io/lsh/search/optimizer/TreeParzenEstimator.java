@@ -52,7 +52,7 @@ import java.util.random.RandomGenerator;
 public final class TreeParzenEstimator implements Optimizer {
 
     /** Model draws (each of {@code eiCandidates} per parameter) tried before falling back to random draws. */
-    public static final int MODEL_REDRAWS = 10;
+    public static final int MODEL_REDRAWS = 3;
 
     private static final int RANDOM_DRAWS = RandomSearch.DEFAULT_MAX_DUPLICATE_DRAWS;
 
@@ -150,13 +150,20 @@ public final class TreeParzenEstimator implements Optimizer {
     private Configuration modelProposal() {
         List<Point> points = modelledPoints();
         boolean[] below = belowGroup(points);
+        ParameterModel[] models = new ParameterModel[parameters.size()];
         for (int attempt = 0; attempt < MODEL_REDRAWS; attempt++) {
-            Configuration c = drawFromModel(points, below);
+            Configuration c = drawFromModel(points, below, models);
             if (used.add(c.canonicalKey())) {
                 return c;
             }
         }
         return null;
+    }
+
+    /** The l (below) and g (above) estimators of one parameter, fitted once per ask. */
+    private record ParameterModel(ParzenEstimators.Categorical lCategorical, ParzenEstimators.Categorical gCategorical,
+                                  ParzenEstimators.Mixture l, ParzenEstimators.Mixture g, long cardinality,
+                                  double fixed) {
     }
 
     /** Told points and pending points at the liar's value, merged in sequence order. */
@@ -206,19 +213,22 @@ public final class TreeParzenEstimator implements Optimizer {
         return below;
     }
 
-    private Configuration drawFromModel(List<Point> points, boolean[] below) {
+    private Configuration drawFromModel(List<Point> points, boolean[] below, ParameterModel[] models) {
         Map<String, Object> values = new TreeMap<>();
         for (int j = 0; j < parameters.size(); j++) {
             Parameter p = parameters.get(j);
             if (!space.isActive(p, values)) {
                 continue;
             }
-            values.put(p.name(), chooseValue(p, j, points, below));
+            if (models[j] == null) {
+                models[j] = fit(p, j, points, below);
+            }
+            values.put(p.name(), decode(p, bestCandidate(models[j])));
         }
         return Configuration.of(values);
     }
 
-    private Object chooseValue(Parameter p, int j, List<Point> points, boolean[] below) {
+    private ParameterModel fit(Parameter p, int j, List<Point> points, boolean[] below) {
         int nb = 0;
         int na = 0;
         for (int i = 0; i < points.size(); i++) {
@@ -244,32 +254,16 @@ public final class TreeParzenEstimator implements Optimizer {
                 }
             }
         }
-        return decode(p, bestCandidate(p, b, a));
-    }
-
-    /** Draws eiCandidates values from l (below) and returns the one maximising log l - log g, on the axis. */
-    private double bestCandidate(Parameter p, double[] below, double[] above) {
         double w = settings.priorWeight();
         int lf = settings.linearForgetting();
         if (p instanceof Parameter.Categorical cat) {
             int k = cat.choices().size();
-            var l = ParzenEstimators.Categorical.of(toInts(below), k, w, lf);
-            var g = ParzenEstimators.Categorical.of(toInts(above), k, w, lf);
-            int best = -1;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < settings.eiCandidates(); c++) {
-                int x = l.sample(rng);
-                double score = l.logProbability(x) - g.logProbability(x);
-                if (best < 0 || score > bestScore) {
-                    best = x;
-                    bestScore = score;
-                }
-            }
-            return best;
+            return new ParameterModel(ParzenEstimators.Categorical.of(toInts(b), k, w, lf),
+                    ParzenEstimators.Categorical.of(toInts(a), k, w, lf), null, null, k, Double.NaN);
         }
         long cardinality = p.cardinality().orElse(-1);
         if (cardinality == 1) {
-            return 0;
+            return new ParameterModel(null, null, null, null, 1, 0);
         }
         boolean grid = cardinality > 1;
         double lo;
@@ -282,21 +276,51 @@ public final class TreeParzenEstimator implements Optimizer {
             lo = f.log() ? Math.log(f.low()) : f.low();
             hi = f.log() ? Math.log(f.high()) : f.high();
             if (lo == hi) {
-                return lo;
+                return new ParameterModel(null, null, null, null, -1, lo);
             }
         }
         double priorMu = grid ? (cardinality - 1) / 2.0 : 0.5 * (lo + hi);
         double priorSigma = hi - lo;
-        var l = ParzenEstimators.Mixture.adaptive(below, w, priorMu, priorSigma, lf, lo, hi);
-        var g = ParzenEstimators.Mixture.adaptive(above, w, priorMu, priorSigma, lf, lo, hi);
+        return new ParameterModel(null, null,
+                ParzenEstimators.Mixture.adaptive(b, w, priorMu, priorSigma, lf, lo, hi),
+                ParzenEstimators.Mixture.adaptive(a, w, priorMu, priorSigma, lf, lo, hi), cardinality, Double.NaN);
+    }
+
+    /** Draws eiCandidates values from l (below) and returns the one maximising log l - log g, on the axis. */
+    private double bestCandidate(ParameterModel m) {
+        if (!Double.isNaN(m.fixed())) {
+            return m.fixed();
+        }
+        if (m.lCategorical() != null) {
+            var l = m.lCategorical();
+            var g = m.gCategorical();
+            int best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < settings.eiCandidates(); c++) {
+                int x = l.sample(rng);
+                double score = l.logProbability(x) - g.logProbability(x);
+                if (best < 0 || score > bestScore) {
+                    best = x;
+                    bestScore = score;
+                }
+            }
+            return best;
+        }
+        long cardinality = m.cardinality();
+        boolean grid = cardinality > 1;
+        var l = m.l();
+        var g = m.g();
         double best = Double.NaN;
         double bestScore = Double.NEGATIVE_INFINITY;
+        Map<Double, Double> cellScores = grid ? new java.util.HashMap<>() : null;
         for (int c = 0; c < settings.eiCandidates(); c++) {
             double x = l.sample(rng);
             double score;
             if (grid) {
-                x = Math.max(0, Math.min(cardinality - 1, Math.rint(x)));
-                score = l.logMass(x - 0.5, x + 0.5) - g.logMass(x - 0.5, x + 0.5);
+                double cell = Math.max(0, Math.min(cardinality - 1, Math.rint(x)));
+                x = cell;
+                score = cellScores.computeIfAbsent(cell,
+                        k -> l.logMass(k - 0.5, k + 0.5) - g.logMass(k - 0.5, k + 0.5));
             } else {
                 score = l.logDensity(x) - g.logDensity(x);
             }
