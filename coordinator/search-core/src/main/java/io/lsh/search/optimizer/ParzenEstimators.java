@@ -51,7 +51,8 @@ final class ParzenEstimators {
      * components are grouped in tiers of sigma (within a factor 2) sorted by mean, and each tier is searched by
      * binary search. Since the prior component (sigma = the prior sigma, weight &gt;= 1/(n+1) of the total) is always
      * within one prior sigma of any point and hyperopt clips every sigma to at least 1/100 of the prior sigma, the
-     * skipped mass is below 1e-6 of the total for up to 10^5 observations. Immutable.
+     * skipped mass is below 1e-6 of the total for up to 10^5 observations. Immutable but for a cache of cell-mass
+     * tables: not thread-safe (each optimizer owns its mixtures).
      */
     static final class Mixture {
 
@@ -65,6 +66,12 @@ final class ParzenEstimators {
         private final double high;
         private final double logNormalizer;
         private final Tier[] tiers;
+        /** Components per sigma; tables of cell masses for the common sigmas (a cache: not thread-safe). */
+        private final java.util.Map<Double, Integer> sigmaShare = new java.util.HashMap<>();
+        private final java.util.Map<Double, double[]> cellTables = new java.util.HashMap<>();
+
+        /** Sigmas shared by fewer components are evaluated directly. */
+        static final int TABLE_MIN_SHARE = 16;
 
         /** Components whose sigmas lie within a factor 2, sorted by mean. */
         private record Tier(double maxSigma, double[] weights, double[] mus, double[] sigmas) {
@@ -90,6 +97,9 @@ final class ParzenEstimators {
                         : weights[i] * normalMass((low - mus[i]) / sigmas[i], (high - mus[i]) / sigmas[i]);
             }
             this.logNormalizer = safeLog(z);
+            for (double sg : sigmas) {
+                sigmaShare.merge(sg, 1, Integer::sum);
+            }
             double min = Double.POSITIVE_INFINITY;
             for (double v : sigmas) {
                 min = Math.min(min, v);
@@ -252,6 +262,54 @@ final class ParzenEstimators {
                 }
             }
             return safeLog(s) - logNormalizer;
+        }
+
+        /**
+         * The log probability of the unit cell [k - 1/2, k + 1/2] under the truncated mixture, for a grid axis
+         * (quantized and integer parameters, whose observations are grid indices). Equal to
+         * {@code logMass(k - 0.5, k + 0.5)}; faster when many components share a sigma and an integer mean: a
+         * component's cell mass depends only on k - mean and its sigma, so it is looked up in a table built once per
+         * such sigma (exactly the same normal-mass formula).
+         */
+        double logCellMass(int k) {
+            double a = Math.max(k - 0.5, low);
+            double b = Math.min(k + 0.5, high);
+            if (a != k - 0.5 || b != k + 0.5) {
+                return logMass(a, b);
+            }
+            double s = 0;
+            for (Tier t : tiers) {
+                double reach = CUTOFF * t.maxSigma();
+                double[] m = t.mus();
+                double[] sg = t.sigmas();
+                double[] w = t.weights();
+                for (int i = lowerBound(m, a - reach); i < m.length && m[i] <= b + reach; i++) {
+                    double[] table = m[i] == Math.rint(m[i]) ? cellTable(sg[i]) : null;
+                    if (table != null) {
+                        int d = k - (int) m[i] + (table.length - 1) / 2;
+                        s += d >= 0 && d < table.length ? w[i] * table[d] : 0.0;
+                    } else {
+                        s += w[i] * normalMass((a - m[i]) / sg[i], (b - m[i]) / sg[i]);
+                    }
+                }
+            }
+            return safeLog(s) - logNormalizer;
+        }
+
+        /** Per sigma shared by at least {@link #TABLE_MIN_SHARE} components: cell masses by offset, built lazily. */
+        private double[] cellTable(double sigma) {
+            Integer share = sigmaShare.get(sigma);
+            if (share == null || share < TABLE_MIN_SHARE) {
+                return null;
+            }
+            return cellTables.computeIfAbsent(sigma, sg -> {
+                int half = (int) Math.ceil(CUTOFF * sg * 2) + 2;
+                double[] t = new double[2 * half + 1];
+                for (int d = -half; d <= half; d++) {
+                    t[d + half] = normalMass((d - 0.5) / sg, (d + 0.5) / sg);
+                }
+                return t;
+            });
         }
 
         /** @return the untruncated mixture's probability of [a, b], every component evaluated */

@@ -320,7 +320,7 @@ public final class TreeParzenEstimator implements Optimizer {
                 double cell = Math.max(0, Math.min(cardinality - 1, Math.rint(x)));
                 x = cell;
                 score = cellScores.computeIfAbsent(cell,
-                        k -> l.logMass(k - 0.5, k + 0.5) - g.logMass(k - 0.5, k + 0.5));
+                        k -> l.logCellMass((int) (double) k) - g.logCellMass((int) (double) k));
             } else {
                 score = l.logDensity(x) - g.logDensity(x);
             }
