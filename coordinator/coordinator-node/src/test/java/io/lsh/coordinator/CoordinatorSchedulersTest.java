@@ -96,18 +96,23 @@ class CoordinatorSchedulersTest {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
-        "asha,        tpe,    ls_distance",
-        "hyperband,   random, ls_distance",
-        "median,      tpe,    val_ppl",
-        "full,        grid,   ls_distance",
-        "elimination, tpe,    ls_distance",
+        "asha,        tpe,    ls_distance, 0",
+        "hyperband,   random, ls_distance, 0",
+        "median,      tpe,    val_ppl,     0",
+        "full,        grid,   ls_distance, 0",
+        "elimination, tpe,    ls_distance, 0",
+        "asha,        random, ls_distance, 11",
+        "elimination, random, ls_distance, 14",
     })
-    void runsAStudyWithEachScheduler(String scheduler, String optimizer, String objective) throws Exception {
-        StudySettings settings = StudySettingsLoader.load(Optional.empty(), Map.of(
+    void runsAStudyWithEachScheduler(String scheduler, String optimizer, String objective, int epochBudget)
+            throws Exception {
+        Map<String, Object> overrides = new java.util.HashMap<>(Map.of("search.budget.total-epochs", epochBudget));
+        overrides.putAll(Map.of(
                 "search.scheduler", scheduler, "search.optimizer", optimizer, "search.objective", objective,
                 "search.candidates", 8, "search.final-epochs", 5, "search.asha.max-epochs", 4,
                 "search.median.max-epochs", 3, "search.median.min-trials", 2, "search.tpe.startup-trials", 4,
                 "study.out", dir.toString()));
+        StudySettings settings = StudySettingsLoader.load(Optional.empty(), overrides);
         StudyPlan plan = StudyPlan.of(settings);
         StudyFolder folder = StudyFolder.create(dir, "test", LocalDateTime.now());
         CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
@@ -136,6 +141,12 @@ class CoordinatorSchedulersTest {
         assertTrue(Files.size(folder.selectedModel()) > 0);
         String journal = Files.readString(folder.journalFile());
         assertTrue(journal.contains("\"decision\":\"select\""), journal);
+        if (epochBudget > 0) {
+            // the budget ends the search: no more candidate epochs than allowed, and the close-out selects a trial
+            assertTrue(seen.stream().filter(r -> r.phase() != TrialPhase.REFERENCE)
+                    .mapToInt(r -> r.toEpoch() - r.fromEpoch()).sum() <= epochBudget);
+            assertTrue(journal.contains("epoch budget of " + epochBudget + " spent"), journal);
+        }
         testKit.stop(coordinator);
     }
 }

@@ -66,15 +66,18 @@ final class ParzenEstimators {
         private final double high;
         private final double logNormalizer;
         private final Tier[] tiers;
-        /** Components per sigma; tables of cell masses for the common sigmas (a cache: not thread-safe). */
-        private final java.util.Map<Double, Integer> sigmaShare = new java.util.HashMap<>();
-        private final java.util.Map<Double, double[]> cellTables = new java.util.HashMap<>();
+        /** Cell-mass tables of the common sigmas, built on first use (a cache: not thread-safe). */
+        private final double[][] cellTables;
+        private final double[] tabulatedSigmas;
 
         /** Sigmas shared by fewer components are evaluated directly. */
         static final int TABLE_MIN_SHARE = 16;
 
-        /** Components whose sigmas lie within a factor 2, sorted by mean. */
-        private record Tier(double maxSigma, double[] weights, double[] mus, double[] sigmas) {
+        /**
+         * Components whose sigmas lie within a factor 2, sorted by mean; {@code tableIds[i]} is the index of the
+         * cell-mass table of component i's sigma, or -1 when the sigma is too rare to tabulate.
+         */
+        private record Tier(double maxSigma, double[] weights, double[] mus, double[] sigmas, int[] tableIds) {
         }
 
         /**
@@ -97,9 +100,19 @@ final class ParzenEstimators {
                         : weights[i] * normalMass((low - mus[i]) / sigmas[i], (high - mus[i]) / sigmas[i]);
             }
             this.logNormalizer = safeLog(z);
+            java.util.Map<Double, Integer> share = new java.util.HashMap<>();
             for (double sg : sigmas) {
-                sigmaShare.merge(sg, 1, Integer::sum);
+                share.merge(sg, 1, Integer::sum);
             }
+            java.util.Map<Double, Integer> tableId = new java.util.HashMap<>();
+            share.forEach((sg, count) -> {
+                if (count >= TABLE_MIN_SHARE) {
+                    tableId.put(sg, tableId.size());
+                }
+            });
+            this.cellTables = new double[tableId.size()][];
+            this.tabulatedSigmas = new double[tableId.size()];
+            tableId.forEach((sg, id) -> tabulatedSigmas[id] = sg);
             double min = Double.POSITIVE_INFINITY;
             for (double v : sigmas) {
                 min = Math.min(min, v);
@@ -122,17 +135,20 @@ final class ParzenEstimators {
                 double[] w = new double[sizes[t]];
                 double[] m = new double[sizes[t]];
                 double[] sg = new double[sizes[t]];
+                int[] ids = new int[sizes[t]];
                 double max = 0;
                 for (int i = 0, j = 0; i < mus.length; i++) {
                     if (tierOf[i] == t) {
                         w[j] = weights[i];
                         m[j] = mus[i];
                         sg[j] = sigmas[i];
+                        Integer id = tableId.get(sigmas[i]);
+                        ids[j] = id == null || mus[i] != Math.rint(mus[i]) ? -1 : id;
                         max = Math.max(max, sigmas[i]);
                         j++;
                     }
                 }
-                out.add(new Tier(max, w, m, sg));
+                out.add(new Tier(max, w, m, sg, ids));
             }
             this.tiers = out.toArray(new Tier[0]);
         }
@@ -283,9 +299,10 @@ final class ParzenEstimators {
                 double[] m = t.mus();
                 double[] sg = t.sigmas();
                 double[] w = t.weights();
+                int[] ids = t.tableIds();
                 for (int i = lowerBound(m, a - reach); i < m.length && m[i] <= b + reach; i++) {
-                    double[] table = m[i] == Math.rint(m[i]) ? cellTable(sg[i]) : null;
-                    if (table != null) {
+                    if (ids[i] >= 0) {
+                        double[] table = cellTable(ids[i]);
                         int d = k - (int) m[i] + (table.length - 1) / 2;
                         s += d >= 0 && d < table.length ? w[i] * table[d] : 0.0;
                     } else {
@@ -296,20 +313,19 @@ final class ParzenEstimators {
             return safeLog(s) - logNormalizer;
         }
 
-        /** Per sigma shared by at least {@link #TABLE_MIN_SHARE} components: cell masses by offset, built lazily. */
-        private double[] cellTable(double sigma) {
-            Integer share = sigmaShare.get(sigma);
-            if (share == null || share < TABLE_MIN_SHARE) {
-                return null;
-            }
-            return cellTables.computeIfAbsent(sigma, sg -> {
+        /** Cell masses by offset for a sigma shared by at least {@link #TABLE_MIN_SHARE} components, built lazily. */
+        private double[] cellTable(int id) {
+            double[] t = cellTables[id];
+            if (t == null) {
+                double sg = tabulatedSigmas[id];
                 int half = (int) Math.ceil(CUTOFF * sg * 2) + 2;
-                double[] t = new double[2 * half + 1];
+                t = new double[2 * half + 1];
                 for (int d = -half; d <= half; d++) {
                     t[d + half] = normalMass((d - 0.5) / sg, (d + 0.5) / sg);
                 }
-                return t;
-            });
+                cellTables[id] = t;
+            }
+            return t;
         }
 
         /** @return the untruncated mixture's probability of [a, b], every component evaluated */
