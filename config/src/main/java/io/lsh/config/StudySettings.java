@@ -146,7 +146,18 @@ public record StudySettings(
     }
 
     /** {@code lsh.cluster}. */
-    public record Cluster(int workers, String host, int port) {
+    public record Cluster(int workers, String host, int port, String checkpointTransfer, int artifactPort) {
+
+        /** {@code checkpoint-transfer}: every node sees the study folder at the same path. */
+        public static final String SHARED_DIRECTORY = "shared-directory";
+        /** {@code checkpoint-transfer}: checkpoints travel through the coordinator's artifact store. */
+        public static final String THROUGH_COORDINATOR = "coordinator";
+
+        /** @return true when workers upload and download checkpoints through the coordinator */
+        public boolean transfersCheckpoints() {
+            return THROUGH_COORDINATOR.equals(checkpointTransfer);
+        }
+
     }
 
     /**

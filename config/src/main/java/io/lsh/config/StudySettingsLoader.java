@@ -146,7 +146,9 @@ public final class StudySettingsLoader {
                 throw error("spectrum.exponents", "is larger than the state size " + stateSize);
             }
             var cluster = new StudySettings.Cluster(
-                    atLeast("cluster.workers", 1), nonBlank("cluster.host"), port("cluster.port"));
+                    atLeast("cluster.workers", 1), nonBlank("cluster.host"), port("cluster.port"),
+                    oneOf("cluster.checkpoint-transfer", Set.of(StudySettings.Cluster.SHARED_DIRECTORY,
+                            StudySettings.Cluster.THROUGH_COORDINATOR)), port("cluster.artifact-port"));
             var metrics = new StudySettings.Metrics(getBoolean("metrics.enabled"), nonBlank("metrics.host"),
                     port("metrics.coordinator-port"), port("metrics.worker-port"), atLeast("metrics.linger-seconds", 0));
             String rendered = lsh.atPath("lsh").root().render(

@@ -2,6 +2,7 @@ package io.lsh.launcher;
 
 import ch.qos.logback.classic.Level;
 import io.lsh.config.SettingsException;
+import io.lsh.coordinator.StudyResumeException;
 import io.lsh.lm.checkpoint.CheckpointException;
 import io.lsh.lm.data.CorpusException;
 import java.io.PrintWriter;
@@ -14,8 +15,8 @@ import picocli.CommandLine.Option;
 /** The {@code lsh} command line. */
 @Command(name = "lsh", mixinStandardHelpOptions = true, versionProvider = LshMain.Version.class,
         description = "Lyapunov-spectrum hyperpruning: find the best pruned variant of an RNN language model fast.",
-        subcommands = {SearchCommand.class, CoordinatorCli.class, WorkerCli.class, ReportCommand.class, DataCommand.class,
-            SpectrumCommand.class,
+        subcommands = {SearchCommand.class, CompareCommand.class, CoordinatorCli.class, WorkerCli.class, ReportCommand.class, DataCommand.class,
+            SpectrumCommand.class, ExportCommand.class,
             CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class LshMain implements Runnable {
@@ -80,7 +81,7 @@ public final class LshMain implements Runnable {
         PrintWriter err = commandLine.getErr();
         String command = commandLine.getCommandSpec().qualifiedName();
         if (e instanceof UserInputException || e instanceof SettingsException || e instanceof CorpusException
-                || e instanceof CheckpointException) {
+                || e instanceof CheckpointException || e instanceof StudyResumeException) {
             err.println(command + ": " + oneLine(e.getMessage()));
             err.flush();
             return USAGE;

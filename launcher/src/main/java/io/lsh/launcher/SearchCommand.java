@@ -38,6 +38,6 @@ final class SearchCommand implements Callable<Integer> {
         }
         StudySettings settings = study.settings(spec.commandLine(), extra);
         return study.runStudy(settings, spec.commandLine().getOut(),
-                folder -> EmbeddedStudy.run(settings, folder));
+                folder -> EmbeddedStudy.run(settings, folder, study.resuming()));
     }
 }

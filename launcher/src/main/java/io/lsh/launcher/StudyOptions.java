@@ -2,6 +2,7 @@ package io.lsh.launcher;
 
 import io.lsh.config.StudySettings;
 import io.lsh.config.StudySettingsLoader;
+import io.lsh.coordinator.JournalReplay;
 import io.lsh.coordinator.StudyFolder;
 import io.lsh.coordinator.StudyOutcome;
 import io.lsh.coordinator.StudyPlan;
@@ -45,8 +46,29 @@ final class StudyOptions {
     @Option(names = "--print-config", description = "Print the resolved settings and exit.")
     boolean printConfig;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the study in DIR (a study folder) after "
+            + "a crash or kill, from its journal and checkpoints, with the settings in DIR/study.conf: nothing "
+            + "completed is lost, and only the segments that were running train again.")
+    Path resume;
+
+    /** @return true when continuing a study folder ({@code --resume}) */
+    boolean resuming() {
+        return resume != null;
+    }
+
     /** Settings from reference.conf, the study file and the options (plus {@code extra} overrides). */
     StudySettings settings(CommandLine commandLine, Map<String, Object> extra) {
+        if (resume != null) {
+            if (config != null || seed != null || out != null || !sets.isEmpty()) {
+                throw new CommandLine.ParameterException(commandLine, "--resume takes the study's settings from "
+                        + resume.resolve("study.conf") + "; drop --config, --seed, --out and --set");
+            }
+            Path studyFile = resume.resolve("study.conf");
+            if (!java.nio.file.Files.isRegularFile(studyFile)) {
+                throw new UserInputException("--resume " + resume + ": not a study folder (no study.conf)");
+            }
+            return StudySettingsLoader.load(Optional.of(studyFile), extra);
+        }
         Map<String, Object> overrides = new LinkedHashMap<>();
         for (String set : sets) {
             int eq = set.indexOf('=');
@@ -56,13 +78,13 @@ final class StudyOptions {
             }
             overrides.put(set.substring(0, eq).trim().replaceFirst("^lsh\\.", ""), set.substring(eq + 1).trim());
         }
-        overrides.putAll(extra);
         if (seed != null) {
             overrides.put("study.seed", seed);
         }
         if (out != null) {
             overrides.put("study.out", out.toString());
         }
+        overrides.putAll(extra); // the command's own settings come last
         return StudySettingsLoader.load(Optional.ofNullable(config), overrides);
     }
 
@@ -80,12 +102,33 @@ final class StudyOptions {
             stdout.flush();
             return LshMain.OK;
         }
+        return run(settings, stdout, run).completed() ? LshMain.OK : LshMain.FAILED;
+    }
+
+    /**
+     * Checks everything, creates (or, with --resume, reopens) the study folder, runs the study with its log in the
+     * folder, prints the leaderboard and writes the report.
+     *
+     * @return the study's outcome
+     */
+    StudyOutcome run(StudySettings settings, PrintWriter stdout, Function<StudyFolder, StudyOutcome> run)
+            throws Exception {
         PruningNames.check(settings);
-        StudyPlan.of(settings);
+        StudyPlan plan = StudyPlan.of(settings);
         Corpus corpus = CorpusReader.read(settings.corpus().dir(), settings.corpus().maxVocab());
-        StudyFolder folder = StudyFolder.create(settings.study().out(), settings.study().name(), LocalDateTime.now());
+        StudyFolder folder;
+        String resumeSummary = null;
+        if (resume != null) {
+            folder = new StudyFolder(resume.toAbsolutePath().normalize());
+            resumeSummary = JournalReplay.check(plan, folder);
+        } else {
+            folder = StudyFolder.create(settings.study().out(), settings.study().name(), LocalDateTime.now());
+        }
         StudyOutcome outcome;
         try (AutoCloseable log = Logging.logToFile(folder.logFile())) {
+            if (resumeSummary != null) {
+                LOG.info("Resuming the study in {}: {}", folder.path(), resumeSummary);
+            }
             LOG.info("Study folder {}", folder.path());
             LOG.info("Corpus {}: {} train / {} valid / {} test tokens, vocabulary {}", settings.corpus().dir(),
                     corpus.train().length, corpus.valid().length, corpus.test().length, corpus.vocabulary().size());
@@ -101,6 +144,6 @@ final class StudyOptions {
         }
         stdout.println("Study folder: " + folder.path());
         stdout.flush();
-        return outcome.completed() ? LshMain.OK : LshMain.FAILED;
+        return outcome;
     }
 }

@@ -14,6 +14,7 @@ import io.lsh.search.scheduler.Decision;
 import io.lsh.search.scheduler.EliminationSettings;
 import io.lsh.search.trial.Phase;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -52,11 +54,13 @@ public final class Coordinator {
     private record WorkerLost(String workerId) implements Message {
     }
 
+    /** lsh.search.budget.wall-time has passed since the study started. */
+    private record WallTimeUp() implements Message {
+    }
+
     /** What a worker is doing. */
     private record Assignment(String workerId, WorkerCommand.RunTrial work) {
     }
-
-    private enum ReferenceStage { PENDING, SEARCH_PART_RUNNING, SEARCH_PART_DONE, REST_RUNNING, DONE }
 
     private final ActorContext<Message> context;
     private final StudyPlan plan;
@@ -67,31 +71,53 @@ public final class Coordinator {
     private final CompletableFuture<StudyOutcome> outcome;
     private final ActorRef<CoordinatorCommand> self;
     private final CoordinatorMetrics metrics;
-    private final Instant started = Instant.now();
+    /** Where checkpoints travel when nodes share no filesystem; empty: the study folder is shared. */
+    private final Optional<ArtifactServer> artifacts;
+    private final Instant started;
 
     private final Map<String, ActorRef<WorkerCommand>> workers = new LinkedHashMap<>();
     private final ArrayDeque<String> idle = new ArrayDeque<>();
     private final Map<Integer, Assignment> running = new HashMap<>();
-    private final TreeMap<Integer, EpochSpectrum> referenceSpectra = new TreeMap<>();
+    private final TreeMap<Integer, EpochSpectrum> referenceSpectra;
     /** The latest spectrum of each candidate. */
-    private final Map<Integer, EpochSpectrum> candidateSpectra = new HashMap<>();
+    private final Map<Integer, EpochSpectrum> candidateSpectra;
     /** Candidates that completed a search round before the dense reference reached that epoch. */
-    private final Map<Integer, TrialMetrics> awaitingDistance = new HashMap<>();
-    private ReferenceStage reference = ReferenceStage.PENDING;
+    private final Map<Integer, TrialMetrics> awaitingDistance;
+    private ReferenceStage reference;
     private int referenceAttempt;
     private int appliedDecisions;
 
     private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
-                        CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
+                        CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
+                        Optional<JournalReplay.Recovered> recovered, Optional<ArtifactServer> artifacts) {
         this.context = context;
+        this.artifacts = artifacts;
         this.metrics = metrics;
         this.plan = plan;
         this.folder = folder;
         this.outcome = outcome;
-        this.journal = new StudyJournal(folder.journalFile());
-        this.results = new StudyResults(plan, folder);
-        this.engine = plan.newEngine();
         this.self = context.messageAdapter(CoordinatorCommand.class, Wire::new);
+        if (recovered.isPresent()) {
+            JournalReplay.Recovered r = recovered.get();
+            this.engine = r.engine();
+            this.results = r.results();
+            this.referenceSpectra = r.referenceSpectra();
+            this.candidateSpectra = new HashMap<>(r.candidateSpectra());
+            this.awaitingDistance = new HashMap<>(r.awaitingDistance());
+            this.reference = r.reference();
+            this.referenceAttempt = r.referenceAttempt();
+            this.appliedDecisions = r.appliedDecisions();
+            this.started = r.started();
+        } else {
+            this.engine = plan.newEngine();
+            this.results = new StudyResults(plan, folder);
+            this.referenceSpectra = new TreeMap<>();
+            this.candidateSpectra = new HashMap<>();
+            this.awaitingDistance = new HashMap<>();
+            this.reference = ReferenceStage.PENDING;
+            this.started = Instant.now();
+        }
+        this.journal = new StudyJournal(folder.journalFile());
     }
 
     /**
@@ -111,25 +137,80 @@ public final class Coordinator {
      */
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                            CoordinatorMetrics metrics) {
-        return Behaviors.setup(context -> {
-            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics);
+        return create(plan, folder, outcome, metrics, false);
+    }
+
+    /**
+     * @param plan    the study
+     * @param folder  its folder (created, settings written; with {@code resume}, the folder of a crashed study)
+     * @param outcome completed with the leaderboard when the study ends
+     * @param metrics updated after every message (registered in the JVM's metrics registry)
+     * @param resume  continue the study recorded in the folder's journal ({@link JournalReplay}) instead of starting
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
+                                           CoordinatorMetrics metrics, boolean resume) {
+        return create(plan, folder, outcome, metrics, resume, Optional.empty());
+    }
+
+    /**
+     * @param plan      the study
+     * @param folder    its folder (created, settings written; with {@code resume}, the folder of a crashed study)
+     * @param outcome   completed with the leaderboard when the study ends
+     * @param metrics   updated after every message (registered in the JVM's metrics registry)
+     * @param resume    continue the study recorded in the folder's journal ({@link JournalReplay})
+     * @param artifacts the artifact store checkpoints travel through; empty when every node sees the study folder
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
+                                           CoordinatorMetrics metrics, boolean resume,
+                                           Optional<ArtifactServer> artifacts) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            Optional<JournalReplay.Recovered> recovered = resume
+                    ? Optional.of(JournalReplay.replay(plan, folder)) : Optional.empty();
+            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered, artifacts);
             metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
                     plan.plannedEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
-            coordinator.journal.append("study_started", Map.of(
-                    "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
-                    "folder", folder.path().toString()));
-            PROGRESS.info("Study {}: {} candidates at sparsity {}, ranked by {}; waiting for workers",
-                    plan.settings().study().name(), plan.settings().search().candidates(),
-                    plan.settings().pruning().sparsity(), plan.settings().study().objective());
+            if (recovered.isPresent()) {
+                coordinator.resumed(recovered.get());
+            } else {
+                coordinator.journal.append("study_started", Map.of(
+                        "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
+                        "folder", folder.path().toString()));
+                PROGRESS.info("Study {}: {} candidates at sparsity {}, ranked by {}; waiting for workers",
+                        plan.settings().study().name(), plan.settings().search().candidates(),
+                        plan.settings().pruning().sparsity(), plan.settings().study().objective());
+            }
+            plan.wallTimeBudget().ifPresent(budget -> {
+                // counted from the study's start, so a resumed study keeps the time it already spent
+                Duration left = budget.minus(Duration.between(coordinator.started, Instant.now()));
+                timers.startSingleTimer(new WallTimeUp(), left.isNegative() ? Duration.ZERO : left);
+            });
             return coordinator.behavior();
-        });
+        }));
+    }
+
+    /** After a replay: the segments that were running are lost (they run again from their last checkpoint). */
+    private void resumed(JournalReplay.Recovered r) {
+        journal.append("study_resumed", Map.of("events", r.events(), "interrupted", r.interrupted(),
+                "reference", reference.name()));
+        results.rewriteSpectra(r.spectrumRows());
+        var p = engine.progress();
+        PROGRESS.info("Study {} resumed from its journal ({} events): {} trials, {} finished, {} stopped; "
+                        + "{} interrupted segment(s) {} run again from their last checkpoint; waiting for workers",
+                plan.settings().study().name(), r.events(), p.trials(), p.finished(), p.stopped(),
+                r.interrupted().size(), r.interrupted());
+        for (int trialId : r.interrupted()) {
+            workLost(trialId, "the coordinator restarted");
+        }
+        applyNewDecisions();
+        reportAwaitingDistances();
     }
 
     private Behavior<Message> behavior() {
         return Behaviors.receive(Message.class)
                 .onMessage(Wire.class, m -> published(onWire(m)))
                 .onMessage(WorkerLost.class, m -> published(onWorkerLost(m)))
+                .onMessage(WallTimeUp.class, m -> published(onWallTimeUp()))
                 .build();
     }
 
@@ -169,6 +250,12 @@ public final class Coordinator {
             r.worker().tell(new WorkerCommand.RegistrationRefused(reason));
             return;
         }
+        ActorRef<WorkerCommand> known = workers.get(r.workerId());
+        if (known != null && !known.equals(r.worker())) {
+            // the same worker on a new node (it lost us for a while and rejoined): its old incarnation is gone
+            context.unwatch(known);
+            onWorkerLost(new WorkerLost(r.workerId()));
+        }
         if (!workers.containsKey(r.workerId())) {
             journal.append("worker_registered", Map.of("worker", r.workerId(), "device", r.device()));
             workers.put(r.workerId(), r.worker());
@@ -185,7 +272,13 @@ public final class Coordinator {
         }
         TrialMetrics m = e.metrics();
         metrics.epochReported(e.trialId(), m);
-        journal.append("epoch_reported", StudyResults.metricFields(e.trialId(), e.attempt(), e.workerId(), m));
+        Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(e.trialId(), e.attempt(),
+                e.workerId(), m));
+        e.spectrum().ifPresent(s -> {
+            fields.put("spectrum_epoch", s.epoch());
+            fields.put("spectrum", s.exponents());
+        });
+        journal.append("epoch_reported", fields);
         results.recordEpoch(e.trialId(), m);
         e.spectrum().ifPresent(s -> {
             results.appendSpectrum(e.trialId(), s);
@@ -214,13 +307,15 @@ public final class Coordinator {
         TrialMetrics m = c.metrics();
         Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(c.trialId(), c.attempt(),
                 c.workerId(), m));
-        fields.put("checkpoint", c.checkpoint());
+        // the file in the study folder, also when it came through the artifact store (whose URL changes on restart)
+        String checkpoint = artifacts.flatMap(s -> s.localFile(c.checkpoint())).map(Object::toString)
+                .orElse(c.checkpoint());
+        fields.put("checkpoint", checkpoint);
         journal.append("run_completed", fields);
-        results.recordCheckpoint(c.trialId(), c.checkpoint());
+        results.recordCheckpoint(c.trialId(), checkpoint);
         if (c.trialId() == StudyPlan.REFERENCE_TRIAL) {
-            reference = reference == ReferenceStage.SEARCH_PART_RUNNING ? ReferenceStage.SEARCH_PART_DONE
-                    : ReferenceStage.DONE;
-            if (reference == ReferenceStage.DONE || plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
+            reference = reference.afterCompleted(m.epoch(), plan.settings().search().finalEpochs());
+            if (plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
                 reference = ReferenceStage.DONE;
             }
             results.recordReference(m);
@@ -237,7 +332,10 @@ public final class Coordinator {
     }
 
     private void reportResult(int trialId, TrialMetrics m) {
-        engine.onResult(trialId, m.epoch(), StudyResults.engineMetrics(m));
+        Map<String, Double> engineMetrics = StudyResults.engineMetrics(m);
+        journal.append(JournalReplay.RESULT, Map.of("trial", trialId, "epoch", m.epoch(),
+                "metrics", JournalReplay.metricFields(engineMetrics)));
+        engine.onResult(trialId, m.epoch(), engineMetrics);
         PROGRESS.info("Trial {} [{}] epoch {}: LS distance {}, valid ppl {}, sparsity {} | {}",
                 trialId, describe(trialId), m.epoch(), fmt(m.lsDistance()),
                 fmt(m.validPerplexity()), String.format("%.4f", m.sparsity()), progress());
@@ -285,9 +383,11 @@ public final class Coordinator {
             return failStudy("the dense reference failed: " + f.reason());
         }
         if (f.diverged()) {
-            engine.onFailure(f.trialId(), "diverged: " + f.reason());
+            String reason = "diverged: " + f.reason();
+            journal.append(JournalReplay.FAILURE, Map.of("trial", f.trialId(), "reason", reason));
+            engine.onFailure(f.trialId(), reason);
         } else {
-            engine.onWorkLost(f.trialId());
+            workLost(f.trialId(), f.reason());
         }
         applyNewDecisions();
         dispatch();
@@ -305,16 +405,46 @@ public final class Coordinator {
             if (entry.getValue().workerId().equals(lost.workerId())) {
                 running.remove(entry.getKey());
                 if (entry.getKey() == StudyPlan.REFERENCE_TRIAL) {
-                    reference = reference == ReferenceStage.SEARCH_PART_RUNNING ? ReferenceStage.PENDING
-                            : ReferenceStage.SEARCH_PART_DONE;
+                    reference = reference.afterLoss();
                 } else {
-                    engine.onWorkLost(entry.getKey());
+                    workLost(entry.getKey(), "worker " + lost.workerId() + " left");
                     applyNewDecisions();
                 }
             }
         }
         dispatch();
         return finishIfDone();
+    }
+
+    /** The wall-time budget is spent: nothing new starts; the study closes once the running segments end. */
+    private Behavior<Message> onWallTimeUp() {
+        if (engine.isFinished()) {
+            return Behaviors.same();
+        }
+        PROGRESS.info("Wall-time budget of {} spent: no new work; the study ends when the {} running segment(s) "
+                + "end", plan.wallTimeBudget().map(StudyResults::formatDuration).orElse("?"), running.size());
+        journal.append(JournalReplay.WALL_TIME_UP, Map.of());
+        engine.onWallTimeExhausted();
+        Assignment rest = running.get(StudyPlan.REFERENCE_TRIAL);
+        if (reference == ReferenceStage.REST_RUNNING && rest != null) {
+            // the dense reference's rest is for comparison only: not worth the spent budget
+            running.remove(StudyPlan.REFERENCE_TRIAL);
+            journal.append("reference_stopped", Map.of("reason", "wall-time budget spent"));
+            reference = reference.afterLoss();
+            if (workers.containsKey(rest.workerId())) {
+                workers.get(rest.workerId()).tell(new WorkerCommand.StopTrial(StudyPlan.REFERENCE_TRIAL,
+                        "wall-time budget spent"));
+            }
+        }
+        applyNewDecisions();
+        dispatch();
+        return finishIfDone();
+    }
+
+    /** The segment's worker is gone or failed without diverging: the engine requeues it (or fails the trial). */
+    private void workLost(int trialId, String reason) {
+        journal.append(JournalReplay.WORK_LOST, Map.of("trial", trialId, "reason", reason));
+        engine.onWorkLost(trialId);
     }
 
     /**
@@ -366,18 +496,24 @@ public final class Coordinator {
             reference = ReferenceStage.SEARCH_PART_RUNNING;
             return referenceRun(0, last);
         }
+        int decisionsBefore = engine.decisionLog().size();
         var item = engine.nextWork();
+        if (item.isPresent() || engine.decisionLog().size() != decisionsBefore) {
+            // journaled after the call (its result is the point) but before anything is acted on
+            journal.append(JournalReplay.NEXT_WORK, Map.of("trial", item.map(WorkItem::trialId).orElse(-1),
+                    "attempt", item.map(WorkItem::attempt).orElse(0)));
+        }
         applyNewDecisions();
         if (item.isPresent()) {
             WorkItem w = item.get();
-            String resume = w.fromEpoch() > 0 ? folder.checkpoint(w.trialId(), w.fromEpoch()).toString() : "";
+            String resume = w.fromEpoch() > 0 ? checkpointLocation(w.trialId(), w.fromEpoch()) : "";
             return new WorkerCommand.RunTrial(w.trialId(), w.attempt(),
                     w.phase() == Phase.FINAL ? TrialPhase.FINAL : TrialPhase.SEARCH, w.round(),
                     plan.pruningSpec(w.configuration()), w.seed(), w.fromEpoch(), w.toEpoch(), false, resume,
-                    folder.checkpoint(w.trialId(), w.toEpoch()).toString(), plan.recipe(),
+                    checkpointLocation(w.trialId(), w.toEpoch()), plan.recipe(),
                     List.copyOf(referenceSpectra.values()), self);
         }
-        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs) {
+        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs && engine.budgetSpent().isEmpty()) {
             // Idle time (a round is closing): train the dense model on to the full budget for comparison.
             reference = ReferenceStage.REST_RUNNING;
             return referenceRun(last, finalEpochs);
@@ -387,17 +523,25 @@ public final class Coordinator {
 
     private WorkerCommand.RunTrial referenceRun(int from, int to) {
         referenceAttempt++;
-        String resume = from > 0 ? folder.checkpoint(StudyPlan.REFERENCE_TRIAL, from).toString() : "";
+        String resume = from > 0 ? checkpointLocation(StudyPlan.REFERENCE_TRIAL, from) : "";
         return new WorkerCommand.RunTrial(StudyPlan.REFERENCE_TRIAL, referenceAttempt, TrialPhase.REFERENCE, 0, null,
                 plan.referenceSeed(), from, to, true, resume,
-                folder.checkpoint(StudyPlan.REFERENCE_TRIAL, to).toString(), plan.recipe(), List.of(), self);
+                checkpointLocation(StudyPlan.REFERENCE_TRIAL, to), plan.recipe(), List.of(), self);
+    }
+
+    /** A checkpoint as a worker reaches it: a path in the shared study folder, or a URL of the artifact store. */
+    private String checkpointLocation(int trialId, int epoch) {
+        Path file = folder.checkpoint(trialId, epoch);
+        return artifacts.map(a -> a.url(file)).orElse(file.toString());
     }
 
     private Behavior<Message> finishIfDone() {
         // The dense reference trains on to the final epoch too (in idle moments), so that the leaderboard compares
         // the selected model with the dense one at the same epoch.
-        if (!engine.isFinished() || !running.isEmpty() || !awaitingDistance.isEmpty()
-                || reference != ReferenceStage.DONE) {
+        // With a spent budget the dense reference's rest (comparison only) is not trained any more.
+        boolean referenceSettled = reference == ReferenceStage.DONE || (engine.budgetSpent().isPresent()
+                && reference != ReferenceStage.SEARCH_PART_RUNNING && reference != ReferenceStage.REST_RUNNING);
+        if (!engine.isFinished() || !running.isEmpty() || !awaitingDistance.isEmpty() || !referenceSettled) {
             return Behaviors.same();
         }
         Duration wall = Duration.between(started, Instant.now());

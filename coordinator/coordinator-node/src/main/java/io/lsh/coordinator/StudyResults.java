@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
@@ -42,6 +43,8 @@ final class StudyResults {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, List<TrialMetrics>> epochs = new HashMap<>();
     private final Map<Integer, String> checkpoints = new HashMap<>();
+    /** (trial, epoch) of the rows in spectra.csv: a segment trained again after a loss reports its epochs again. */
+    private final java.util.Set<List<Integer>> spectrumRows = new java.util.HashSet<>();
     private TrialMetrics referenceLast;
     private double bestPerplexity = Double.NaN;
 
@@ -101,8 +104,27 @@ final class StudyResults {
         return f;
     }
 
+    /**
+     * The metrics a journal event carries (the inverse of {@link #metricFields}; missing or null values read as NaN).
+     */
+    static TrialMetrics metricsFromFields(com.fasterxml.jackson.databind.JsonNode f) {
+        Map<String, Double> layers = new TreeMap<>();
+        f.path("layer_sparsity").fields().forEachRemaining(e -> layers.put(e.getKey(), e.getValue().asDouble()));
+        return new TrialMetrics(f.path("epoch").asInt(), number(f, "train_loss"), number(f, "val_ppl"),
+                number(f, "ls_distance"), number(f, "sparsity"), f.path("active_parameters").asLong(),
+                number(f, "train_seconds"), number(f, "spectrum_seconds"), number(f, "tokens_per_second"), layers);
+    }
+
+    private static double number(com.fasterxml.jackson.databind.JsonNode f, String key) {
+        com.fasterxml.jackson.databind.JsonNode v = f.get(key);
+        return v == null || !v.isNumber() ? Double.NaN : v.doubleValue();
+    }
+
+    /** Records a trial's metrics at an epoch; a repeated epoch (a segment trained again after a loss) replaces. */
     void recordEpoch(int trial, TrialMetrics m) {
-        epochs.computeIfAbsent(trial, t -> new ArrayList<>()).add(m);
+        List<TrialMetrics> list = epochs.computeIfAbsent(trial, t -> new ArrayList<>());
+        list.removeIf(old -> old.epoch() == m.epoch());
+        list.add(m);
         if (trial != StudyPlan.REFERENCE_TRIAL && Double.isFinite(m.validPerplexity())
                 && (Double.isNaN(bestPerplexity) || m.validPerplexity() < bestPerplexity)) {
             bestPerplexity = m.validPerplexity();
@@ -134,25 +156,57 @@ final class StudyResults {
 
     /** Appends one spectrum row (trial, epoch, exponents...) to spectra.csv, with a header on first use. */
     void appendSpectrum(int trial, EpochSpectrum s) {
+        if (!spectrumRows.add(List.of(trial, s.epoch()))) {
+            return;
+        }
         Path file = folder.spectraCsv();
         StringBuilder line = new StringBuilder();
         try {
             if (!Files.exists(file)) {
-                line.append("trial,epoch");
-                for (int i = 1; i <= s.exponents().size(); i++) {
-                    line.append(",le_").append(i);
-                }
-                line.append('\n');
+                spectrumHeader(line, s);
             }
-            line.append(trial).append(',').append(s.epoch());
-            for (double v : s.exponents()) {
-                line.append(',').append(v);
-            }
-            line.append('\n');
+            spectrumRow(line, trial, s);
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Rewrites spectra.csv from journaled rows (on resume: a crash may have cut its last row short or left a row the
+     * journal never recorded), one row per trial and epoch.
+     */
+    void rewriteSpectra(List<Map.Entry<Integer, EpochSpectrum>> rows) {
+        if (rows.isEmpty()) {
+            try {
+                Files.deleteIfExists(folder.spectraCsv());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + folder.spectraCsv() + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        spectrumHeader(text, rows.get(0).getValue());
+        spectrumRows.clear();
+        rows.stream().filter(r -> spectrumRows.add(List.of(r.getKey(), r.getValue().epoch())))
+                .forEach(r -> spectrumRow(text, r.getKey(), r.getValue()));
+        StudyFolder.writeAtomically(folder.spectraCsv(), text.toString());
+    }
+
+    private static void spectrumHeader(StringBuilder line, EpochSpectrum s) {
+        line.append("trial,epoch");
+        for (int i = 1; i <= s.exponents().size(); i++) {
+            line.append(",le_").append(i);
+        }
+        line.append('\n');
+    }
+
+    private static void spectrumRow(StringBuilder line, int trial, EpochSpectrum s) {
+        line.append(trial).append(',').append(s.epoch());
+        for (double v : s.exponents()) {
+            line.append(',').append(v);
+        }
+        line.append('\n');
     }
 
     /** Writes the exports and the selected model; returns the outcome. */

@@ -31,6 +31,13 @@ public final class Worker {
 
     private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(2);
 
+    /**
+     * How long the coordinator may be missing from the Receptionist before the worker counts it as lost. A coordinator
+     * that ends its study says so (StudyEnded) as it leaves; the grace keeps that message and the listing update from
+     * racing.
+     */
+    private static final Duration COORDINATOR_GRACE = Duration.ofSeconds(5);
+
     private static final ServiceKey<CoordinatorCommand> COORDINATOR_KEY = ServiceKeys.COORDINATOR;
 
     /** Messages the worker actor handles: wire commands plus its own local events. */
@@ -49,6 +56,9 @@ public final class Worker {
     private record RetryRegistration() implements Message {
     }
 
+    private record CoordinatorGone() implements Message {
+    }
+
     private final ActorContext<Message> context;
     private final TimerScheduler<Message> timers;
     private final String workerId;
@@ -57,14 +67,16 @@ public final class Worker {
     private final TrialExecutor executor;
     private final ActorRef<WorkerCommand> self;
     private final WorkerMetrics metrics;
+    private final Runnable onCoordinatorLost;
     private ActorRef<CoordinatorCommand> coordinator;
     private boolean registered;
     private WorkerCommand.RunTrial current;
     private AtomicBoolean currentStop;
 
     private Worker(ActorContext<Message> context, TimerScheduler<Message> timers, String workerId, String device, ExecutorService deviceThread,
-                   TrialExecutor executor, WorkerMetrics metrics) {
+                   TrialExecutor executor, WorkerMetrics metrics, Runnable onCoordinatorLost) {
         this.context = context;
+        this.onCoordinatorLost = onCoordinatorLost;
         this.metrics = metrics;
         this.timers = timers;
         this.workerId = workerId;
@@ -94,8 +106,25 @@ public final class Worker {
      */
     public static Behavior<Message> create(String workerId, String device, ExecutorService deviceThread,
                                            TrialExecutor executor, WorkerMetrics metrics) {
+        return create(workerId, device, deviceThread, executor, metrics, () -> { });
+    }
+
+    /**
+     * @param workerId          unique id of this worker in the cluster (e.g. {@code host:port/cpu-0})
+     * @param device            the device it owns ({@code cpu}, {@code cuda:0})
+     * @param deviceThread      single-thread executor bound to the device; owned and shut down by the caller
+     * @param executor          runs the device work
+     * @param metrics           the JVM's worker metrics (shared by its workers; series labelled by worker id)
+     * @param onCoordinatorLost called when the coordinator vanished without ending the study (crashed, killed,
+     *                          partitioned away for longer than the grace); the worker then cancels its run and stops,
+     *                          so that its node can rejoin a restarted coordinator
+     */
+    public static Behavior<Message> create(String workerId, String device, ExecutorService deviceThread,
+                                           TrialExecutor executor, WorkerMetrics metrics,
+                                           Runnable onCoordinatorLost) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-            Worker worker = new Worker(context, timers, workerId, device, deviceThread, executor, metrics);
+            Worker worker = new Worker(context, timers, workerId, device, deviceThread, executor, metrics,
+                    onCoordinatorLost);
             metrics.workerStarted(workerId, device);
             ActorRef<Receptionist.Listing> listings =
                     context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new);
@@ -108,6 +137,7 @@ public final class Worker {
         return Behaviors.receive(Message.class)
                 .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
                 .onMessage(RetryRegistration.class, m -> register())
+                .onMessage(CoordinatorGone.class, m -> onCoordinatorGone())
                 .onMessage(Wire.class, this::onWire)
                 .onMessage(RunEnded.class, this::onRunEnded)
                 .onSignal(PostStop.class, s -> onStop())
@@ -117,6 +147,11 @@ public final class Worker {
     private Behavior<Message> onCoordinatorsChanged(CoordinatorsChanged m) {
         Optional<ActorRef<CoordinatorCommand>> found =
                 m.listing().getServiceInstances(COORDINATOR_KEY).stream().findFirst();
+        if (found.isEmpty() && coordinator != null) {
+            timers.startSingleTimer(CoordinatorGone.class, new CoordinatorGone(), COORDINATOR_GRACE);
+            return Behaviors.same();
+        }
+        timers.cancel(CoordinatorGone.class);
         if (found.isPresent() && !found.get().equals(coordinator)) {
             coordinator = found.get();
             registered = false;
@@ -124,6 +159,17 @@ public final class Worker {
             return register();
         }
         return Behaviors.same();
+    }
+
+    private Behavior<Message> onCoordinatorGone() {
+        context.getLog().warn("Worker {} lost the coordinator{}; leaving the cluster to rejoin when it is back",
+                workerId, current == null ? "" : " (trial " + current.trialId() + " is cancelled; the coordinator "
+                        + "resumes it from its last checkpoint)");
+        if (currentStop != null) {
+            currentStop.set(true);
+        }
+        onCoordinatorLost.run();
+        return Behaviors.stopped();
     }
 
     private Behavior<Message> register() {
