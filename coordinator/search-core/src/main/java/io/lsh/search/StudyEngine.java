@@ -322,7 +322,9 @@ public final class StudyEngine {
         if (!handedOut || epoch != t.targetEpoch) {
             return List.of();
         }
-        queue.remove(trialId);
+        if (t.state.isQueued()) { // a running trial is not in the queue: skip the O(queue) scan
+            queue.remove(trialId);
+        }
         String metric = t.phase == Phase.FINAL ? scheduler.finalMetric() : scheduler.objectiveMetric();
         Double v = metrics.get(metric);
         double objective = v == null ? Double.NaN : v;
@@ -366,7 +368,9 @@ public final class StudyEngine {
         if (t.state != TrialState.RUNNING && !t.state.isQueued()) {
             return List.of();
         }
-        queue.remove(trialId);
+        if (t.state.isQueued()) { // a running trial is not in the queue: skip the O(queue) scan
+            queue.remove(trialId);
+        }
         t.state = TrialState.FAILED;
         t.stopReason = reason == null ? "failed" : reason;
         if (!t.told) {
