@@ -43,6 +43,16 @@ final class ParzenEstimators {
         return w;
     }
 
+    /** @return element {@code i} of {@link #linearForgettingWeights}(n, lf), computed alone (the same double) */
+    static double linearForgettingWeight(int i, int n, int lf) {
+        int ramp = n - lf;
+        if (ramp <= 0 || i >= ramp) {
+            return 1.0;
+        }
+        double start = 1.0 / n;
+        return ramp == 1 ? start : start + (1.0 - start) * i / (ramp - 1);
+    }
+
     /**
      * A Gaussian mixture truncated to [low, high], sorted by mean; identical (mean, sigma) components are merged
      * (exactly: their weights add), which keeps quantized parameters cheap however many observations there are.
@@ -101,8 +111,10 @@ final class ParzenEstimators {
             }
             this.logNormalizer = safeLog(z);
             java.util.Map<Double, Integer> share = new java.util.HashMap<>();
-            for (double sg : sigmas) {
-                share.merge(sg, 1, Integer::sum);
+            for (int i = 0; i < sigmas.length; i++) { // tables serve grid axes: integer means
+                if (mus[i] == Math.rint(mus[i])) {
+                    share.merge(sigmas[i], 1, Integer::sum);
+                }
             }
             java.util.Map<Double, Integer> tableId = new java.util.HashMap<>();
             share.forEach((sg, count) -> {
@@ -120,7 +132,7 @@ final class ParzenEstimators {
             int[] tierOf = new int[mus.length];
             int count = 0;
             for (int i = 0; i < mus.length; i++) {
-                tierOf[i] = sigmas[i] <= min ? 0 : 1 + (int) Math.floor(Math.log(sigmas[i] / min) / Math.log(2));
+                tierOf[i] = sigmas[i] <= min ? 0 : 1 + Math.getExponent(sigmas[i] / min); // floor(log2), exactly
                 count = Math.max(count, tierOf[i] + 1);
             }
             int[] sizes = new int[count];
@@ -142,7 +154,7 @@ final class ParzenEstimators {
                         w[j] = weights[i];
                         m[j] = mus[i];
                         sg[j] = sigmas[i];
-                        Integer id = tableId.get(sigmas[i]);
+                        Integer id = tableId.isEmpty() ? null : tableId.get(sigmas[i]);
                         ids[j] = id == null || mus[i] != Math.rint(mus[i]) ? -1 : id;
                         max = Math.max(max, sigmas[i]);
                         j++;
@@ -168,24 +180,43 @@ final class ParzenEstimators {
             int n = observations.length;
             double[] ow = linearForgettingWeights(n, lf);
             int[] order = sortedOrder(observations);
+            double[] sorted = new double[n];
+            double[] sortedWeights = new double[n];
+            for (int i = 0; i < n; i++) {
+                sorted[i] = observations[order[i]];
+                sortedWeights[i] = ow[order[i]];
+            }
+            return fromSorted(sorted, sortedWeights, priorWeight, priorMu, priorSigma, low, high);
+        }
+
+        /**
+         * {@link #adaptive} for observations already sorted (ties in observation order), each with its
+         * linear-forgetting weight: what {@link TreeParzenEstimator} keeps up to date incrementally.
+         *
+         * @param sorted  observation values, ascending
+         * @param weights their weights ({@link #linearForgettingWeights} by observation order), same order
+         */
+        static Mixture fromSorted(double[] sorted, double[] weights, double priorWeight, double priorMu,
+                                  double priorSigma, double low, double high) {
+            int n = sorted.length;
             double[] mus = new double[n + 1];
             double[] w = new double[n + 1];
             double[] sig = new double[n + 1];
             // prior position: numpy searchsorted (left) of priorMu among the sorted observations
             int priorPos = 0;
-            while (priorPos < n && observations[order[priorPos]] < priorMu) {
+            while (priorPos < n && sorted[priorPos] < priorMu) {
                 priorPos++;
             }
             if (n == 1) {
-                priorPos = priorMu < observations[0] ? 0 : 1; // hyperopt's rule for one observation
+                priorPos = priorMu < sorted[0] ? 0 : 1; // hyperopt's rule for one observation
             }
             for (int i = 0, j = 0; i <= n; i++) {
                 if (i == priorPos) {
                     mus[i] = priorMu;
                     w[i] = priorWeight;
                 } else {
-                    mus[i] = observations[order[j]];
-                    w[i] = ow[order[j]];
+                    mus[i] = sorted[j];
+                    w[i] = weights[j];
                     j++;
                 }
             }

@@ -72,9 +72,50 @@ public final class TreeParzenEstimator implements Optimizer {
     private long nextSequence;
     private boolean exhausted;
 
-    /** A configuration encoded on each parameter's modelling axis (NaN where absent), with its sequence number. */
-    private record Point(long sequence, double[] axis, double objective) {
+    /**
+     * A configuration encoded on each parameter's modelling axis (NaN where absent), with its sequence number;
+     * {@code index} is scratch space: the point's position among the modelled points of the current ask.
+     */
+    private static final class Point {
+        private final long sequence;
+        private final double[] axis;
+        private final double objective;
+        private final boolean lie;
+        private int index;
+
+        Point(long sequence, double[] axis, double objective) {
+            this(sequence, axis, objective, false);
+        }
+
+        /** @param lie true for a pending configuration's constant-liar stand-in */
+        Point(long sequence, double[] axis, double objective, boolean lie) {
+            this.sequence = sequence;
+            this.axis = axis;
+            this.objective = objective;
+            this.lie = lie;
+        }
+
+        long sequence() {
+            return sequence;
+        }
+
+        double[] axis() {
+            return axis;
+        }
+
+        double objective() {
+            return objective;
+        }
+
+        /** Orders by the value on axis j, then by sequence (older first). */
+        int compareOn(int j, Point o) {
+            int c = Double.compare(axis[j], o.axis[j]);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
     }
+
+    /** Per numeric parameter: the told points where it exists, sorted by its axis value then sequence. */
+    private final List<List<Point>> sortedByAxis = new ArrayList<>();
 
     /**
      * @param space    the space to search
@@ -87,6 +128,9 @@ public final class TreeParzenEstimator implements Optimizer {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parameters = space.parameters();
         this.size = space.size();
+        for (int j = 0; j < parameters.size(); j++) {
+            sortedByAxis.add(new ArrayList<>());
+        }
     }
 
     /** @return the settings */
@@ -131,6 +175,22 @@ public final class TreeParzenEstimator implements Optimizer {
             at--;
         }
         observed.add(at, p);
+        for (int j = 0; j < parameters.size(); j++) {
+            if (!(parameters.get(j) instanceof Parameter.Categorical) && !Double.isNaN(p.axis()[j])) {
+                List<Point> sorted = sortedByAxis.get(j);
+                int lo = 0;
+                int hi = sorted.size();
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (sorted.get(mid).compareOn(j, p) < 0) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                sorted.add(lo, p);
+            }
+        }
         objectiveSum += objective;
         worstObjective = Math.max(worstObjective, objective);
     }
@@ -149,6 +209,9 @@ public final class TreeParzenEstimator implements Optimizer {
 
     private Configuration modelProposal() {
         List<Point> points = modelledPoints();
+        for (int i = 0; i < points.size(); i++) {
+            points.get(i).index = i;
+        }
         boolean[] below = belowGroup(points);
         ParameterModel[] models = new ParameterModel[parameters.size()];
         for (int attempt = 0; attempt < MODEL_REDRAWS; attempt++) {
@@ -179,7 +242,7 @@ public final class TreeParzenEstimator implements Optimizer {
             while (i < observed.size() && observed.get(i).sequence() < p.sequence()) {
                 out.add(observed.get(i++));
             }
-            out.add(new Point(p.sequence(), p.axis(), lie));
+            out.add(new Point(p.sequence(), p.axis(), lie, true));
         }
         while (i < observed.size()) {
             out.add(observed.get(i++));
@@ -229,6 +292,13 @@ public final class TreeParzenEstimator implements Optimizer {
     }
 
     private ParameterModel fit(Parameter p, int j, List<Point> points, boolean[] below) {
+        if (p instanceof Parameter.Categorical cat) {
+            return fitCategorical(cat, j, points, below);
+        }
+        return fitNumeric(p, j, points, below, p.cardinality().orElse(-1));
+    }
+
+    private ParameterModel fitCategorical(Parameter.Categorical cat, int j, List<Point> points, boolean[] below) {
         int nb = 0;
         int na = 0;
         for (int i = 0; i < points.size(); i++) {
@@ -254,14 +324,16 @@ public final class TreeParzenEstimator implements Optimizer {
                 }
             }
         }
+        int k = cat.choices().size();
         double w = settings.priorWeight();
         int lf = settings.linearForgetting();
-        if (p instanceof Parameter.Categorical cat) {
-            int k = cat.choices().size();
-            return new ParameterModel(ParzenEstimators.Categorical.of(toInts(b), k, w, lf),
-                    ParzenEstimators.Categorical.of(toInts(a), k, w, lf), null, null, k, Double.NaN);
-        }
-        long cardinality = p.cardinality().orElse(-1);
+        return new ParameterModel(ParzenEstimators.Categorical.of(toInts(b), k, w, lf),
+                ParzenEstimators.Categorical.of(toInts(a), k, w, lf), null, null, k, Double.NaN);
+    }
+
+    private ParameterModel fitNumeric(Parameter p, int j, List<Point> points, boolean[] below, long cardinality) {
+        double w = settings.priorWeight();
+        int lf = settings.linearForgetting();
         if (cardinality == 1) {
             return new ParameterModel(null, null, null, null, 1, 0);
         }
@@ -281,10 +353,49 @@ public final class TreeParzenEstimator implements Optimizer {
         }
         double priorMu = grid ? (cardinality - 1) / 2.0 : 0.5 * (lo + hi);
         double priorSigma = hi - lo;
+        // the groups sorted by value (ties: older first) without sorting: merge the told points, kept sorted, with
+        // the few pending ones; each weighted by its rank in observation order within its group
+        int[] rank = new int[points.size()];
+        int inBelow = 0;
+        int inAbove = 0;
+        for (int i = 0; i < points.size(); i++) {
+            if (!Double.isNaN(points.get(i).axis()[j])) {
+                rank[i] = below[i] ? inBelow++ : inAbove++;
+            }
+        }
+        List<Point> told = sortedByAxis.get(j);
+        List<Point> lies = new ArrayList<>();
+        if (points != observed) {
+            for (Point q : points) {
+                if (q.lie && !Double.isNaN(q.axis()[j])) {
+                    lies.add(q);
+                }
+            }
+            lies.sort((x, y) -> x.compareOn(j, y));
+        }
+        double[] bv = new double[inBelow];
+        double[] bw = new double[inBelow];
+        double[] av = new double[inAbove];
+        double[] aw = new double[inAbove];
+        int bi = 0;
+        int ai = 0;
+        for (int t = 0, u = 0; t < told.size() || u < lies.size(); ) {
+            Point q = u >= lies.size() || (t < told.size() && told.get(t).compareOn(j, lies.get(u)) < 0)
+                    ? told.get(t++) : lies.get(u++);
+            int i = q.index;
+            if (below[i]) {
+                bv[bi] = q.axis()[j];
+                bw[bi++] = ParzenEstimators.linearForgettingWeight(rank[i], inBelow, lf);
+            } else {
+                av[ai] = q.axis()[j];
+                aw[ai++] = ParzenEstimators.linearForgettingWeight(rank[i], inAbove, lf);
+            }
+        }
         return new ParameterModel(null, null,
-                ParzenEstimators.Mixture.adaptive(b, w, priorMu, priorSigma, lf, lo, hi),
-                ParzenEstimators.Mixture.adaptive(a, w, priorMu, priorSigma, lf, lo, hi), cardinality, Double.NaN);
+                ParzenEstimators.Mixture.fromSorted(bv, bw, w, priorMu, priorSigma, lo, hi),
+                ParzenEstimators.Mixture.fromSorted(av, aw, w, priorMu, priorSigma, lo, hi), cardinality, Double.NaN);
     }
+
 
     /** Draws eiCandidates values from l (below) and returns the one maximising log l - log g, on the axis. */
     private double bestCandidate(ParameterModel m) {
