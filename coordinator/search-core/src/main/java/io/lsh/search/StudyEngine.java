@@ -30,9 +30,10 @@ import java.util.TreeMap;
  * The pure state machine of an LSH study, wrapped by the coordinator actor (the "WorkState.updated(event)"
  * pattern of the Pekko distributed-workers sample; design.md conventions 2 and 3). It implements the search
  * procedure of Zheng &amp; Shlizerman 2025, "Hyperpruning" (arXiv 2506.07975; {@code docs/method.md}
- * section 6): an {@link Optimizer} proposes the round-1 candidates, a {@link Scheduler} (normally
- * {@link EliminationRounds}) eliminates them round by round on the LS distance, and the finalists are
- * trained fully and ranked by validation perplexity.
+ * section 6): an {@link Optimizer} proposes the candidates, a {@link Scheduler} ({@link EliminationRounds}, the
+ * authors' rounds, or an asynchronous one: ASHA, Hyperband, median stopping, full training) decides how far each
+ * trains on the search objective (the LS distance, or validation perplexity for the loss-based baseline), and the
+ * finalists are trained fully and ranked by validation perplexity.
  *
  * <h2>Protocol</h2>
  * <ul>
@@ -55,8 +56,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>Trial ids start at 1 in creation order. Segments resume: a promoted trial trains from the epoch it
  *   reached, not from scratch.</li>
- *   <li>The optimizer is told once per trial: the search objective of its first (round-1) result, or NaN if
- *   the trial fails before reporting. Later rounds are not told (their epochs differ).</li>
+ *   <li>The optimizer is told once per trial: the search objective of its first result (round 1; under Hyperband
+ *   the first rung of the trial's bracket), or NaN if the trial fails before reporting. Later rounds are not told
+ *   (their epochs differ).</li>
  *   <li>If the optimizer runs out of distinct configurations before the scheduler's n candidates, admission
  *   closes and round 1 proceeds with the trials it has (the decisions this causes are in
  *   {@link #decisionLog()}, since {@link #nextWork()} returns only the work item). Failed trials count
@@ -320,7 +322,9 @@ public final class StudyEngine {
         if (!handedOut || epoch != t.targetEpoch) {
             return List.of();
         }
-        queue.remove(trialId);
+        if (t.state.isQueued()) { // a running trial is not in the queue: skip the O(queue) scan
+            queue.remove(trialId);
+        }
         String metric = t.phase == Phase.FINAL ? scheduler.finalMetric() : scheduler.objectiveMetric();
         Double v = metrics.get(metric);
         double objective = v == null ? Double.NaN : v;
@@ -364,7 +368,9 @@ public final class StudyEngine {
         if (t.state != TrialState.RUNNING && !t.state.isQueued()) {
             return List.of();
         }
-        queue.remove(trialId);
+        if (t.state.isQueued()) { // a running trial is not in the queue: skip the O(queue) scan
+            queue.remove(trialId);
+        }
         t.state = TrialState.FAILED;
         t.stopReason = reason == null ? "failed" : reason;
         if (!t.told) {

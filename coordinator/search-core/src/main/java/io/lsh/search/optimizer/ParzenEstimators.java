@@ -43,6 +43,16 @@ final class ParzenEstimators {
         return w;
     }
 
+    /** @return element {@code i} of {@link #linearForgettingWeights}(n, lf), computed alone (the same double) */
+    static double linearForgettingWeight(int i, int n, int lf) {
+        int ramp = n - lf;
+        if (ramp <= 0 || i >= ramp) {
+            return 1.0;
+        }
+        double start = 1.0 / n;
+        return ramp == 1 ? start : start + (1.0 - start) * i / (ramp - 1);
+    }
+
     /**
      * A Gaussian mixture truncated to [low, high], sorted by mean; identical (mean, sigma) components are merged
      * (exactly: their weights add), which keeps quantized parameters cheap however many observations there are.
@@ -51,7 +61,8 @@ final class ParzenEstimators {
      * components are grouped in tiers of sigma (within a factor 2) sorted by mean, and each tier is searched by
      * binary search. Since the prior component (sigma = the prior sigma, weight &gt;= 1/(n+1) of the total) is always
      * within one prior sigma of any point and hyperopt clips every sigma to at least 1/100 of the prior sigma, the
-     * skipped mass is below 1e-6 of the total for up to 10^5 observations. Immutable.
+     * skipped mass is below 1e-6 of the total for up to 10^5 observations. Immutable but for a cache of cell-mass
+     * tables: not thread-safe (each optimizer owns its mixtures).
      */
     static final class Mixture {
 
@@ -65,9 +76,18 @@ final class ParzenEstimators {
         private final double high;
         private final double logNormalizer;
         private final Tier[] tiers;
+        /** Cell-mass tables of the common sigmas, built on first use (a cache: not thread-safe). */
+        private final double[][] cellTables;
+        private final double[] tabulatedSigmas;
 
-        /** Components whose sigmas lie within a factor 2, sorted by mean. */
-        private record Tier(double maxSigma, double[] weights, double[] mus, double[] sigmas) {
+        /** Sigmas shared by fewer components are evaluated directly. */
+        static final int TABLE_MIN_SHARE = 16;
+
+        /**
+         * Components whose sigmas lie within a factor 2, sorted by mean; {@code tableIds[i]} is the index of the
+         * cell-mass table of component i's sigma, or -1 when the sigma is too rare to tabulate.
+         */
+        private record Tier(double maxSigma, double[] weights, double[] mus, double[] sigmas, int[] tableIds) {
         }
 
         /**
@@ -85,9 +105,26 @@ final class ParzenEstimators {
             this.high = high;
             double z = 0;
             for (int i = 0; i < mus.length; i++) {
-                z += weights[i] * normalMass((low - mus[i]) / sigmas[i], (high - mus[i]) / sigmas[i]);
+                boolean inside = mus[i] - CUTOFF * sigmas[i] >= low && mus[i] + CUTOFF * sigmas[i] <= high;
+                z += inside ? weights[i] // the tails beyond 8 sigma hold below 1.3e-15
+                        : weights[i] * normalMass((low - mus[i]) / sigmas[i], (high - mus[i]) / sigmas[i]);
             }
             this.logNormalizer = safeLog(z);
+            java.util.Map<Double, Integer> share = new java.util.HashMap<>();
+            for (int i = 0; i < sigmas.length; i++) { // tables serve grid axes: integer means
+                if (mus[i] == Math.rint(mus[i])) {
+                    share.merge(sigmas[i], 1, Integer::sum);
+                }
+            }
+            java.util.Map<Double, Integer> tableId = new java.util.HashMap<>();
+            share.forEach((sg, count) -> {
+                if (count >= TABLE_MIN_SHARE) {
+                    tableId.put(sg, tableId.size());
+                }
+            });
+            this.cellTables = new double[tableId.size()][];
+            this.tabulatedSigmas = new double[tableId.size()];
+            tableId.forEach((sg, id) -> tabulatedSigmas[id] = sg);
             double min = Double.POSITIVE_INFINITY;
             for (double v : sigmas) {
                 min = Math.min(min, v);
@@ -95,7 +132,7 @@ final class ParzenEstimators {
             int[] tierOf = new int[mus.length];
             int count = 0;
             for (int i = 0; i < mus.length; i++) {
-                tierOf[i] = sigmas[i] <= min ? 0 : 1 + (int) Math.floor(Math.log(sigmas[i] / min) / Math.log(2));
+                tierOf[i] = sigmas[i] <= min ? 0 : 1 + Math.getExponent(sigmas[i] / min); // floor(log2), exactly
                 count = Math.max(count, tierOf[i] + 1);
             }
             int[] sizes = new int[count];
@@ -110,17 +147,20 @@ final class ParzenEstimators {
                 double[] w = new double[sizes[t]];
                 double[] m = new double[sizes[t]];
                 double[] sg = new double[sizes[t]];
+                int[] ids = new int[sizes[t]];
                 double max = 0;
                 for (int i = 0, j = 0; i < mus.length; i++) {
                     if (tierOf[i] == t) {
                         w[j] = weights[i];
                         m[j] = mus[i];
                         sg[j] = sigmas[i];
+                        Integer id = tableId.isEmpty() ? null : tableId.get(sigmas[i]);
+                        ids[j] = id == null || mus[i] != Math.rint(mus[i]) ? -1 : id;
                         max = Math.max(max, sigmas[i]);
                         j++;
                     }
                 }
-                out.add(new Tier(max, w, m, sg));
+                out.add(new Tier(max, w, m, sg, ids));
             }
             this.tiers = out.toArray(new Tier[0]);
         }
@@ -140,24 +180,43 @@ final class ParzenEstimators {
             int n = observations.length;
             double[] ow = linearForgettingWeights(n, lf);
             int[] order = sortedOrder(observations);
+            double[] sorted = new double[n];
+            double[] sortedWeights = new double[n];
+            for (int i = 0; i < n; i++) {
+                sorted[i] = observations[order[i]];
+                sortedWeights[i] = ow[order[i]];
+            }
+            return fromSorted(sorted, sortedWeights, priorWeight, priorMu, priorSigma, low, high);
+        }
+
+        /**
+         * {@link #adaptive} for observations already sorted (ties in observation order), each with its
+         * linear-forgetting weight: what {@link TreeParzenEstimator} keeps up to date incrementally.
+         *
+         * @param sorted  observation values, ascending
+         * @param weights their weights ({@link #linearForgettingWeights} by observation order), same order
+         */
+        static Mixture fromSorted(double[] sorted, double[] weights, double priorWeight, double priorMu,
+                                  double priorSigma, double low, double high) {
+            int n = sorted.length;
             double[] mus = new double[n + 1];
             double[] w = new double[n + 1];
             double[] sig = new double[n + 1];
             // prior position: numpy searchsorted (left) of priorMu among the sorted observations
             int priorPos = 0;
-            while (priorPos < n && observations[order[priorPos]] < priorMu) {
+            while (priorPos < n && sorted[priorPos] < priorMu) {
                 priorPos++;
             }
             if (n == 1) {
-                priorPos = priorMu < observations[0] ? 0 : 1; // hyperopt's rule for one observation
+                priorPos = priorMu < sorted[0] ? 0 : 1; // hyperopt's rule for one observation
             }
             for (int i = 0, j = 0; i <= n; i++) {
                 if (i == priorPos) {
                     mus[i] = priorMu;
                     w[i] = priorWeight;
                 } else {
-                    mus[i] = observations[order[j]];
-                    w[i] = ow[order[j]];
+                    mus[i] = sorted[j];
+                    w[i] = weights[j];
                     j++;
                 }
             }
@@ -250,6 +309,54 @@ final class ParzenEstimators {
                 }
             }
             return safeLog(s) - logNormalizer;
+        }
+
+        /**
+         * The log probability of the unit cell [k - 1/2, k + 1/2] under the truncated mixture, for a grid axis
+         * (quantized and integer parameters, whose observations are grid indices). Equal to
+         * {@code logMass(k - 0.5, k + 0.5)}; faster when many components share a sigma and an integer mean: a
+         * component's cell mass depends only on k - mean and its sigma, so it is looked up in a table built once per
+         * such sigma (exactly the same normal-mass formula).
+         */
+        double logCellMass(int k) {
+            double a = Math.max(k - 0.5, low);
+            double b = Math.min(k + 0.5, high);
+            if (a != k - 0.5 || b != k + 0.5) {
+                return logMass(a, b);
+            }
+            double s = 0;
+            for (Tier t : tiers) {
+                double reach = CUTOFF * t.maxSigma();
+                double[] m = t.mus();
+                double[] sg = t.sigmas();
+                double[] w = t.weights();
+                int[] ids = t.tableIds();
+                for (int i = lowerBound(m, a - reach); i < m.length && m[i] <= b + reach; i++) {
+                    if (ids[i] >= 0) {
+                        double[] table = cellTable(ids[i]);
+                        int d = k - (int) m[i] + (table.length - 1) / 2;
+                        s += d >= 0 && d < table.length ? w[i] * table[d] : 0.0;
+                    } else {
+                        s += w[i] * normalMass((a - m[i]) / sg[i], (b - m[i]) / sg[i]);
+                    }
+                }
+            }
+            return safeLog(s) - logNormalizer;
+        }
+
+        /** Cell masses by offset for a sigma shared by at least {@link #TABLE_MIN_SHARE} components, built lazily. */
+        private double[] cellTable(int id) {
+            double[] t = cellTables[id];
+            if (t == null) {
+                double sg = tabulatedSigmas[id];
+                int half = (int) Math.ceil(CUTOFF * sg * 2) + 2;
+                t = new double[2 * half + 1];
+                for (int d = -half; d <= half; d++) {
+                    t[d + half] = normalMass((d - 0.5) / sg, (d + 0.5) / sg);
+                }
+                cellTables[id] = t;
+            }
+            return t;
         }
 
         /** @return the untruncated mixture's probability of [a, b], every component evaluated */

@@ -52,7 +52,7 @@ import java.util.random.RandomGenerator;
 public final class TreeParzenEstimator implements Optimizer {
 
     /** Model draws (each of {@code eiCandidates} per parameter) tried before falling back to random draws. */
-    public static final int MODEL_REDRAWS = 10;
+    public static final int MODEL_REDRAWS = 3;
 
     private static final int RANDOM_DRAWS = RandomSearch.DEFAULT_MAX_DUPLICATE_DRAWS;
 
@@ -72,9 +72,50 @@ public final class TreeParzenEstimator implements Optimizer {
     private long nextSequence;
     private boolean exhausted;
 
-    /** A configuration encoded on each parameter's modelling axis (NaN where absent), with its sequence number. */
-    private record Point(long sequence, double[] axis, double objective) {
+    /**
+     * A configuration encoded on each parameter's modelling axis (NaN where absent), with its sequence number;
+     * {@code index} is scratch space: the point's position among the modelled points of the current ask.
+     */
+    private static final class Point {
+        private final long sequence;
+        private final double[] axis;
+        private final double objective;
+        private final boolean lie;
+        private int index;
+
+        Point(long sequence, double[] axis, double objective) {
+            this(sequence, axis, objective, false);
+        }
+
+        /** @param lie true for a pending configuration's constant-liar stand-in */
+        Point(long sequence, double[] axis, double objective, boolean lie) {
+            this.sequence = sequence;
+            this.axis = axis;
+            this.objective = objective;
+            this.lie = lie;
+        }
+
+        long sequence() {
+            return sequence;
+        }
+
+        double[] axis() {
+            return axis;
+        }
+
+        double objective() {
+            return objective;
+        }
+
+        /** Orders by the value on axis j, then by sequence (older first). */
+        int compareOn(int j, Point o) {
+            int c = Double.compare(axis[j], o.axis[j]);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
     }
+
+    /** Per numeric parameter: the told points where it exists, sorted by its axis value then sequence. */
+    private final List<List<Point>> sortedByAxis = new ArrayList<>();
 
     /**
      * @param space    the space to search
@@ -87,6 +128,9 @@ public final class TreeParzenEstimator implements Optimizer {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parameters = space.parameters();
         this.size = space.size();
+        for (int j = 0; j < parameters.size(); j++) {
+            sortedByAxis.add(new ArrayList<>());
+        }
     }
 
     /** @return the settings */
@@ -131,6 +175,22 @@ public final class TreeParzenEstimator implements Optimizer {
             at--;
         }
         observed.add(at, p);
+        for (int j = 0; j < parameters.size(); j++) {
+            if (!(parameters.get(j) instanceof Parameter.Categorical) && !Double.isNaN(p.axis()[j])) {
+                List<Point> sorted = sortedByAxis.get(j);
+                int lo = 0;
+                int hi = sorted.size();
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (sorted.get(mid).compareOn(j, p) < 0) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                sorted.add(lo, p);
+            }
+        }
         objectiveSum += objective;
         worstObjective = Math.max(worstObjective, objective);
     }
@@ -149,14 +209,24 @@ public final class TreeParzenEstimator implements Optimizer {
 
     private Configuration modelProposal() {
         List<Point> points = modelledPoints();
+        for (int i = 0; i < points.size(); i++) {
+            points.get(i).index = i;
+        }
         boolean[] below = belowGroup(points);
+        ParameterModel[] models = new ParameterModel[parameters.size()];
         for (int attempt = 0; attempt < MODEL_REDRAWS; attempt++) {
-            Configuration c = drawFromModel(points, below);
+            Configuration c = drawFromModel(points, below, models);
             if (used.add(c.canonicalKey())) {
                 return c;
             }
         }
         return null;
+    }
+
+    /** The l (below) and g (above) estimators of one parameter, fitted once per ask. */
+    private record ParameterModel(ParzenEstimators.Categorical lCategorical, ParzenEstimators.Categorical gCategorical,
+                                  ParzenEstimators.Mixture l, ParzenEstimators.Mixture g, long cardinality,
+                                  double fixed) {
     }
 
     /** Told points and pending points at the liar's value, merged in sequence order. */
@@ -172,7 +242,7 @@ public final class TreeParzenEstimator implements Optimizer {
             while (i < observed.size() && observed.get(i).sequence() < p.sequence()) {
                 out.add(observed.get(i++));
             }
-            out.add(new Point(p.sequence(), p.axis(), lie));
+            out.add(new Point(p.sequence(), p.axis(), lie, true));
         }
         while (i < observed.size()) {
             out.add(observed.get(i++));
@@ -206,19 +276,29 @@ public final class TreeParzenEstimator implements Optimizer {
         return below;
     }
 
-    private Configuration drawFromModel(List<Point> points, boolean[] below) {
+    private Configuration drawFromModel(List<Point> points, boolean[] below, ParameterModel[] models) {
         Map<String, Object> values = new TreeMap<>();
         for (int j = 0; j < parameters.size(); j++) {
             Parameter p = parameters.get(j);
             if (!space.isActive(p, values)) {
                 continue;
             }
-            values.put(p.name(), chooseValue(p, j, points, below));
+            if (models[j] == null) {
+                models[j] = fit(p, j, points, below);
+            }
+            values.put(p.name(), decode(p, bestCandidate(models[j])));
         }
         return Configuration.of(values);
     }
 
-    private Object chooseValue(Parameter p, int j, List<Point> points, boolean[] below) {
+    private ParameterModel fit(Parameter p, int j, List<Point> points, boolean[] below) {
+        if (p instanceof Parameter.Categorical cat) {
+            return fitCategorical(cat, j, points, below);
+        }
+        return fitNumeric(p, j, points, below, p.cardinality().orElse(-1));
+    }
+
+    private ParameterModel fitCategorical(Parameter.Categorical cat, int j, List<Point> points, boolean[] below) {
         int nb = 0;
         int na = 0;
         for (int i = 0; i < points.size(); i++) {
@@ -244,32 +324,18 @@ public final class TreeParzenEstimator implements Optimizer {
                 }
             }
         }
-        return decode(p, bestCandidate(p, b, a));
-    }
-
-    /** Draws eiCandidates values from l (below) and returns the one maximising log l - log g, on the axis. */
-    private double bestCandidate(Parameter p, double[] below, double[] above) {
+        int k = cat.choices().size();
         double w = settings.priorWeight();
         int lf = settings.linearForgetting();
-        if (p instanceof Parameter.Categorical cat) {
-            int k = cat.choices().size();
-            var l = ParzenEstimators.Categorical.of(toInts(below), k, w, lf);
-            var g = ParzenEstimators.Categorical.of(toInts(above), k, w, lf);
-            int best = -1;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < settings.eiCandidates(); c++) {
-                int x = l.sample(rng);
-                double score = l.logProbability(x) - g.logProbability(x);
-                if (best < 0 || score > bestScore) {
-                    best = x;
-                    bestScore = score;
-                }
-            }
-            return best;
-        }
-        long cardinality = p.cardinality().orElse(-1);
+        return new ParameterModel(ParzenEstimators.Categorical.of(toInts(b), k, w, lf),
+                ParzenEstimators.Categorical.of(toInts(a), k, w, lf), null, null, k, Double.NaN);
+    }
+
+    private ParameterModel fitNumeric(Parameter p, int j, List<Point> points, boolean[] below, long cardinality) {
+        double w = settings.priorWeight();
+        int lf = settings.linearForgetting();
         if (cardinality == 1) {
-            return 0;
+            return new ParameterModel(null, null, null, null, 1, 0);
         }
         boolean grid = cardinality > 1;
         double lo;
@@ -282,21 +348,90 @@ public final class TreeParzenEstimator implements Optimizer {
             lo = f.log() ? Math.log(f.low()) : f.low();
             hi = f.log() ? Math.log(f.high()) : f.high();
             if (lo == hi) {
-                return lo;
+                return new ParameterModel(null, null, null, null, -1, lo);
             }
         }
         double priorMu = grid ? (cardinality - 1) / 2.0 : 0.5 * (lo + hi);
         double priorSigma = hi - lo;
-        var l = ParzenEstimators.Mixture.adaptive(below, w, priorMu, priorSigma, lf, lo, hi);
-        var g = ParzenEstimators.Mixture.adaptive(above, w, priorMu, priorSigma, lf, lo, hi);
+        // the groups sorted by value (ties: older first) without sorting: merge the told points, kept sorted, with
+        // the few pending ones; each weighted by its rank in observation order within its group
+        int[] rank = new int[points.size()];
+        int inBelow = 0;
+        int inAbove = 0;
+        for (int i = 0; i < points.size(); i++) {
+            if (!Double.isNaN(points.get(i).axis()[j])) {
+                rank[i] = below[i] ? inBelow++ : inAbove++;
+            }
+        }
+        List<Point> told = sortedByAxis.get(j);
+        List<Point> lies = new ArrayList<>();
+        if (points != observed) {
+            for (Point q : points) {
+                if (q.lie && !Double.isNaN(q.axis()[j])) {
+                    lies.add(q);
+                }
+            }
+            lies.sort((x, y) -> x.compareOn(j, y));
+        }
+        double[] bv = new double[inBelow];
+        double[] bw = new double[inBelow];
+        double[] av = new double[inAbove];
+        double[] aw = new double[inAbove];
+        int bi = 0;
+        int ai = 0;
+        for (int t = 0, u = 0; t < told.size() || u < lies.size(); ) {
+            Point q = u >= lies.size() || (t < told.size() && told.get(t).compareOn(j, lies.get(u)) < 0)
+                    ? told.get(t++) : lies.get(u++);
+            int i = q.index;
+            if (below[i]) {
+                bv[bi] = q.axis()[j];
+                bw[bi++] = ParzenEstimators.linearForgettingWeight(rank[i], inBelow, lf);
+            } else {
+                av[ai] = q.axis()[j];
+                aw[ai++] = ParzenEstimators.linearForgettingWeight(rank[i], inAbove, lf);
+            }
+        }
+        return new ParameterModel(null, null,
+                ParzenEstimators.Mixture.fromSorted(bv, bw, w, priorMu, priorSigma, lo, hi),
+                ParzenEstimators.Mixture.fromSorted(av, aw, w, priorMu, priorSigma, lo, hi), cardinality, Double.NaN);
+    }
+
+
+    /** Draws eiCandidates values from l (below) and returns the one maximising log l - log g, on the axis. */
+    private double bestCandidate(ParameterModel m) {
+        if (!Double.isNaN(m.fixed())) {
+            return m.fixed();
+        }
+        if (m.lCategorical() != null) {
+            var l = m.lCategorical();
+            var g = m.gCategorical();
+            int best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < settings.eiCandidates(); c++) {
+                int x = l.sample(rng);
+                double score = l.logProbability(x) - g.logProbability(x);
+                if (best < 0 || score > bestScore) {
+                    best = x;
+                    bestScore = score;
+                }
+            }
+            return best;
+        }
+        long cardinality = m.cardinality();
+        boolean grid = cardinality > 1;
+        var l = m.l();
+        var g = m.g();
         double best = Double.NaN;
         double bestScore = Double.NEGATIVE_INFINITY;
+        Map<Double, Double> cellScores = grid ? new java.util.HashMap<>() : null;
         for (int c = 0; c < settings.eiCandidates(); c++) {
             double x = l.sample(rng);
             double score;
             if (grid) {
-                x = Math.max(0, Math.min(cardinality - 1, Math.rint(x)));
-                score = l.logMass(x - 0.5, x + 0.5) - g.logMass(x - 0.5, x + 0.5);
+                double cell = Math.max(0, Math.min(cardinality - 1, Math.rint(x)));
+                x = cell;
+                score = cellScores.computeIfAbsent(cell,
+                        k -> l.logCellMass((int) (double) k) - g.logCellMass((int) (double) k));
             } else {
                 score = l.logDensity(x) - g.logDensity(x);
             }

@@ -37,8 +37,9 @@ public final class MedianStopping implements Scheduler {
     private final Admission admission;
     /** objective reports per trial, by report index (NaN where missing); only trials that reported. */
     private final Map<Integer, double[]> history = new TreeMap<>();
-    /** highest report index of each trial that reported (its reports stay: later trials are compared with them). */
-    private final Map<Integer, Integer> reportedUpTo = new TreeMap<>();
+    /** per report index, the running averages of the trials that reported there (they stay: later trials are
+     *  compared with them, whatever became of the trial). */
+    private final SortedValues[] averagesAt;
     /** report index each live search trial trains toward. */
     private final Map<Integer, Integer> training = new TreeMap<>();
     private final Map<Integer, Report> atLastEpoch = new TreeMap<>();
@@ -50,6 +51,10 @@ public final class MedianStopping implements Scheduler {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.epochs = settings.reportEpochs().stream().mapToInt(Integer::intValue).toArray();
         this.admission = new Admission(settings.candidates());
+        this.averagesAt = new SortedValues[epochs.length];
+        for (int i = 0; i < epochs.length; i++) {
+            averagesAt[i] = new SortedValues();
+        }
         this.finalPhase = new FinalPhase(settings.finalists(), settings.finalEpochs(), settings.objectiveMetric(),
                 settings.finalMetric());
     }
@@ -129,7 +134,6 @@ public final class MedianStopping implements Scheduler {
         });
         String metric = settings.objectiveMetric();
         h[index] = report.metric(metric);
-        reportedUpTo.put(id, index);
         List<Decision> out = new ArrayList<>();
         out.add(new Decision.Wait(id, index + 1));
         if (index == epochs.length - 1) {
@@ -142,33 +146,29 @@ public final class MedianStopping implements Scheduler {
                 best = h[i];
             }
         }
-        List<Double> averages = new ArrayList<>();
-        for (Map.Entry<Integer, double[]> e : history.entrySet()) {
-            double[] o = e.getValue();
-            if (e.getKey() == id || reportedUpTo.get(e.getKey()) < index) {
-                continue;
-            }
-            double sum = 0;
-            int n = 0;
-            for (int i = 0; i <= index; i++) {
-                if (!Double.isNaN(o[i])) {
-                    sum += o[i];
-                    n++;
-                }
-            }
-            if (n > 0) {
-                averages.add(sum / n);
+        // the other trials' running averages at this epoch: final once they reported here, so kept sorted per epoch
+        SortedValues others = averagesAt[index];
+        int count = others.size();
+        double median = count == 0 ? Double.NaN : others.median();
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i <= index; i++) {
+            if (!Double.isNaN(h[i])) {
+                sum += h[i];
+                n++;
             }
         }
+        if (n > 0) {
+            others.add(sum / n);
+        }
         String at = "epoch " + epochs[index];
-        if (averages.size() < settings.minTrials()) {
-            promote(id, index, "continues at " + at + ": " + averages.size() + " other trial"
-                    + (averages.size() == 1 ? "" : "s") + " reported there (rule needs " + settings.minTrials() + ")",
+        if (count < settings.minTrials()) {
+            promote(id, index, "continues at " + at + ": " + count + " other trial"
+                    + (count == 1 ? "" : "s") + " reported there (rule needs " + settings.minTrials() + ")",
                     out);
             return maybeFinal(out);
         }
-        double median = median(averages);
-        String values = "best " + metric + " " + EliminationRounds.format(best) + ", median of " + averages.size()
+        String values = "best " + metric + " " + EliminationRounds.format(best) + ", median of " + count
                 + " running averages " + EliminationRounds.format(median);
         if (Double.isNaN(best) || best > median) {
             out.add(new Decision.Stop(id, "median rule at " + at + ": " + values));
@@ -182,6 +182,31 @@ public final class MedianStopping implements Scheduler {
         training.put(id, index + 1);
         highestRound = Math.max(highestRound, index + 2);
         out.add(new Decision.Promote(id, index + 2, Phase.SEARCH, epochs[index], epochs[index + 1], reason));
+    }
+
+    /** A growing sorted list of doubles with an O(1) median. */
+    private static final class SortedValues {
+        private double[] v = new double[8];
+        private int size;
+
+        void add(double x) {
+            int at = java.util.Arrays.binarySearch(v, 0, size, x);
+            at = at < 0 ? -at - 1 : at;
+            if (size == v.length) {
+                v = Arrays.copyOf(v, size * 2);
+            }
+            System.arraycopy(v, at, v, at + 1, size - at);
+            v[at] = x;
+            size++;
+        }
+
+        int size() {
+            return size;
+        }
+
+        double median() {
+            return size % 2 == 1 ? v[size / 2] : 0.5 * (v[size / 2 - 1] + v[size / 2]);
+        }
     }
 
     static double median(List<Double> values) {

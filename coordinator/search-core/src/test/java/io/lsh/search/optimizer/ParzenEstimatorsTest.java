@@ -100,6 +100,21 @@ class ParzenEstimatorsTest {
     }
 
     @Test
+    void cellMassesOfAGridAxisEqualTheDirectMasses() {
+        Random r = new Random(4);
+        double[] obs = new double[3000];
+        for (int i = 0; i < obs.length; i++) { // grid indices of a 501-point axis, clustered with a uniform tail
+            obs[i] = i % 4 == 0 ? r.nextInt(501) : Math.max(0, Math.min(500, Math.rint(300 + 20 * r.nextGaussian())));
+        }
+        var m = ParzenEstimators.Mixture.adaptive(obs, 1.0, 250, 501, 25, -0.5, 500.5);
+        for (int k = 0; k <= 500; k += 7) {
+            assertEquals(m.logMass(k - 0.5, k + 0.5), m.logCellMass(k), 1e-12, "k = " + k);
+        }
+        assertEquals(m.logMass(-0.5, 0.5), m.logCellMass(0), 1e-12);
+        assertEquals(m.logMass(499.5, 500.5), m.logCellMass(500), 1e-12);
+    }
+
+    @Test
     void samplesStayInBoundsAndFollowTheMixture() {
         var m = ParzenEstimators.Mixture.adaptive(new double[] {0.1, 0.12, 0.11, 0.13}, 1.0, 0.5, 1.0, 25, 0, 1);
         Random r = new Random(9);
