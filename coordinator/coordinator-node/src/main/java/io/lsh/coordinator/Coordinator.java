@@ -452,9 +452,8 @@ public final class Coordinator {
      * return values, because a round can also close inside {@code nextWork()} (when the optimizer runs dry).
      */
     private void applyNewDecisions() {
-        List<Decision> log = engine.decisionLog();
-        List<Decision> fresh = List.copyOf(log.subList(appliedDecisions, log.size()));
-        appliedDecisions = log.size();
+        List<Decision> fresh = engine.decisionsSince(appliedDecisions);
+        appliedDecisions += fresh.size();
         for (Decision d : fresh) {
             journal.append("decision", StudyResults.decisionFields(d));
             if (d instanceof Decision.Stop stop) {
@@ -496,10 +495,12 @@ public final class Coordinator {
             reference = ReferenceStage.SEARCH_PART_RUNNING;
             return referenceRun(0, last);
         }
-        int decisionsBefore = engine.decisionLog().size();
+        List<Object> before = engineFingerprint();
         var item = engine.nextWork();
-        if (item.isPresent() || engine.decisionLog().size() != decisionsBefore) {
-            // journaled after the call (its result is the point) but before anything is acted on
+        if (item.isPresent() || !engineFingerprint().equals(before)) {
+            // Journaled after the call (its result is the point) but before anything is acted on. A call that hands
+            // out nothing is journaled too when it changed the engine (created a trial, closed admission, spent the
+            // budget, decided), so that a replay makes it at the same point.
             journal.append(JournalReplay.NEXT_WORK, Map.of("trial", item.map(WorkItem::trialId).orElse(-1),
                     "attempt", item.map(WorkItem::attempt).orElse(0)));
         }
@@ -519,6 +520,14 @@ public final class Coordinator {
             return referenceRun(last, finalEpochs);
         }
         return null;
+    }
+
+    /** What a nextWork() call can change without handing out work; equal before and after = nothing happened. */
+    private List<Object> engineFingerprint() {
+        var p = engine.progress();
+        return List.of(engine.decisionCount(), p.trials(), p.created(), p.promoted(), p.stopped(), p.finished(),
+                p.failed(), engine.budgetSpent().isPresent(), engine.scheduler().acceptsNewTrials(),
+                engine.scheduler().isDone(), p.done());
     }
 
     private WorkerCommand.RunTrial referenceRun(int from, int to) {

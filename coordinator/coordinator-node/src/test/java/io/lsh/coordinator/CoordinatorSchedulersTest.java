@@ -87,5 +87,12 @@ class CoordinatorSchedulersTest {
                     .mapToInt(r -> r.toEpoch() - r.fromEpoch()).sum() <= epochBudget);
             assertTrue(journal.contains("epoch budget of " + epochBudget + " spent"), journal);
         }
+        // the journal records every engine input: replaying it (as lsh search --resume does) gives the same study
+        var events = StudyJournal.read(folder.journalFile());
+        var beforeEnd = events.stream().takeWhile(e -> !e.get("event").asText().equals("study_finished")).toList();
+        JournalReplay.Recovered replayed = JournalReplay.replay(plan, folder, beforeEnd);
+        assertEquals(result.selectedTrial(), replayed.engine().selectedId());
+        assertEquals(events.stream().filter(e -> e.get("event").asText().equals("decision")).count(),
+                replayed.engine().decisionCount());
     }
 }

@@ -488,6 +488,19 @@ public final class StudyEngine {
         return List.copyOf(log);
     }
 
+    /** @return how many decisions were taken so far (the size of {@link #decisionLog()}, without copying it) */
+    public int decisionCount() {
+        return log.size();
+    }
+
+    /**
+     * @param from a decision count seen earlier
+     * @return the decisions taken since, in order, unmodifiable copy
+     */
+    public List<Decision> decisionsSince(int from) {
+        return List.copyOf(log.subList(from, log.size()));
+    }
+
     /** @return the lowest search objective reported so far */
     public OptionalDouble bestObjective() {
         return Double.isNaN(bestObjective) ? OptionalDouble.empty() : OptionalDouble.of(bestObjective);
