@@ -210,6 +210,27 @@ class StudySettingsLoaderTest {
     }
 
     @Test
+    void thePaperStudyFilesDescribeTheThreeSettings() {
+        StudySettings a = StudySettingsLoader.load(Optional.of(Path.of("studies/paper-a-lstm-ptb.conf")), Map.of());
+        assertEquals("lstm", a.model().type());
+        assertEquals(List.of(1500, 1500), a.model().hiddenSizes());
+        assertEquals(0.67, a.pruning().sparsity());
+        assertEquals("tpe", a.search().optimizer());
+        assertEquals(40, a.search().candidates());
+        assertEquals(List.of("init", "death", "growth", "redistribution", "death-rate"),
+                a.space().stream().map(StudySettings.SpaceParameter::name).toList());
+        StudySettings b = StudySettingsLoader.load(Optional.of(Path.of("studies/paper-b-rhn-ptb.conf")), Map.of());
+        assertEquals("rhn", b.model().type());
+        assertEquals(10, b.model().rhn().depth());
+        assertEquals(830, b.model().stateSize());
+        StudySettings c = StudySettingsLoader.load(Optional.of(Path.of("studies/paper-c-awd-mos-wt2.conf")),
+                Map.of());
+        assertEquals("awd-mos", c.model().type());
+        assertEquals(15, c.model().awdMos().experts());
+        assertEquals("asha", c.search().scheduler());
+    }
+
+    @Test
     void theExampleStudyFilesLoad() throws IOException {
         try (var files = Files.list(Path.of("examples"))) {
             List<Path> examples = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
