@@ -144,7 +144,12 @@ public record StudySettings(
      */
     public record Search(String optimizer, int candidates, int firstRoundEpochs, int roundEpochs, int finalists,
                          int finalEpochs, int maxAttempts, String scheduler, Tpe tpe, Asha asha, Median median,
-                         Budget budget) {
+                         Budget budget, String promotion) {
+
+        /** @return true when a promoted trial trains again from epoch 0 (the authors' code) instead of resuming */
+        public boolean retrainsPromotions() {
+            return "retrain".equals(promotion);
+        }
     }
 
     /** {@code lsh.search.tpe}: hyperopt's TPE settings; {@code constantLiar} is worst | mean | none. */

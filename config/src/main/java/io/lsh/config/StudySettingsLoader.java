@@ -193,7 +193,8 @@ public final class StudySettingsLoader {
                     oneOf("search.optimizer", OPTIMIZERS), atLeast("search.candidates", 2),
                     atLeast("search.first-round-epochs", 1), atLeast("search.round-epochs", 1),
                     atLeast("search.finalists", 1), atLeast("search.final-epochs", 1),
-                    atLeast("search.max-attempts", 1), oneOf("search.scheduler", SCHEDULERS), tpe, asha, median, budget);
+                    atLeast("search.max-attempts", 1), oneOf("search.scheduler", SCHEDULERS), tpe, asha, median, budget,
+                    oneOf("search.promotion", Set.of("resume", "retrain")));
             if (search.finalists() >= search.candidates()) {
                 throw error("search.finalists", "must be smaller than search.candidates (" + search.candidates() + ")");
             }

@@ -507,10 +507,12 @@ public final class Coordinator {
         applyNewDecisions();
         if (item.isPresent()) {
             WorkItem w = item.get();
-            String resume = w.fromEpoch() > 0 ? checkpointLocation(w.trialId(), w.fromEpoch()) : "";
+            // lsh.search.promotion = retrain: train again from epoch 0 (the authors' code) instead of resuming
+            int from = plan.settings().search().retrainsPromotions() ? 0 : w.fromEpoch();
+            String resume = from > 0 ? checkpointLocation(w.trialId(), from) : "";
             return new WorkerCommand.RunTrial(w.trialId(), w.attempt(),
                     w.phase() == Phase.FINAL ? TrialPhase.FINAL : TrialPhase.SEARCH, w.round(),
-                    plan.pruningSpec(w.configuration()), w.seed(), w.fromEpoch(), w.toEpoch(), false, resume,
+                    plan.pruningSpec(w.configuration()), w.seed(), from, w.toEpoch(), false, resume,
                     checkpointLocation(w.trialId(), w.toEpoch()), plan.recipe(),
                     List.copyOf(referenceSpectra.values()), self);
         }

@@ -139,4 +139,33 @@ class CoordinatorTest {
         assertTrue(result.leaderboard().contains("SELECTED"), result.leaderboard());
         testKit.stop(coordinator);
     }
+
+    @Test
+    void retrainPromotionsStartFromEpochZeroAndSelectTheSame() throws Exception {
+        List<Integer> selected = new java.util.ArrayList<>();
+        for (String promotion : List.of("resume", "retrain")) {
+            StudySettings settings = StudySettingsLoader.load(Optional.empty(), Map.of(
+                    "search.candidates", 6, "search.first-round-epochs", 1, "search.round-epochs", 1,
+                    "search.final-epochs", 5, "search.promotion", promotion,
+                    "study.out", dir.resolve(promotion).toString()));
+            StudyFolder folder = StudyFolder.create(dir.resolve(promotion), "test", LocalDateTime.now());
+            CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
+            ActorTestKit kit = ScriptedWorkers.serializingTestKit();
+            try {
+                kit.spawn(Coordinator.create(StudyPlan.of(settings), folder, outcome));
+                var wire = ScriptedWorkers.coordinator(kit);
+                List<WorkerCommand.RunTrial> seen = new CopyOnWriteArrayList<>();
+                kit.spawn(ScriptedWorkers.worker("w1", wire, seen, java.time.Duration.ZERO));
+                StudyOutcome result = outcome.get(30, TimeUnit.SECONDS);
+                assertTrue(result.completed(), result.summary());
+                selected.add(result.selectedTrial().orElseThrow());
+                boolean promotedFromZero = seen.stream().filter(r -> r.phase() != TrialPhase.REFERENCE)
+                        .filter(r -> r.round() > 1).allMatch(r -> r.fromEpoch() == 0 && r.resumeCheckpoint().isEmpty());
+                assertEquals(promotion.equals("retrain"), promotedFromZero, promotion + ": " + seen);
+            } finally {
+                kit.shutdownTestKit();
+            }
+        }
+        assertEquals(selected.get(0), selected.get(1), "the same study either way");
+    }
 }
