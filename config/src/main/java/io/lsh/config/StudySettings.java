@@ -37,10 +37,11 @@ public record StudySettings(
     /**
      * {@code lsh.study}.
      *
-     * @param objective the search objective, read from {@code lsh.search.objective} ({@code ls_distance} or
-     *                  {@code val_ppl}); kept here so that existing callers need not change
+     * @param objective     the search objective, read from {@code lsh.search.objective} ({@code ls_distance} or
+     *                      {@code val_ppl}); kept here so that existing callers need not change
+     * @param referenceFrom a study folder whose dense reference this study reuses, or empty to train one
      */
-    public record Study(String name, long seed, Path out, String objective) {
+    public record Study(String name, long seed, Path out, String objective, java.util.Optional<Path> referenceFrom) {
     }
 
     /** {@code lsh.corpus}. */

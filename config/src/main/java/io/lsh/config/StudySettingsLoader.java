@@ -120,7 +120,8 @@ public final class StudySettingsLoader {
         StudySettings read() {
             var study = new StudySettings.Study(
                     nonBlank("study.name"), getLong("study.seed"), Path.of(nonBlank("study.out")),
-                    oneOf("search.objective", OBJECTIVES));
+                    oneOf("search.objective", OBJECTIVES),
+                    optionalPath("study.reference-from"));
             var corpus = new StudySettings.Corpus(Path.of(nonBlank("corpus.dir")), atLeast("corpus.max-vocab", 0));
             var model = new StudySettings.Model(
                     oneOf("model.type", MODEL_TYPES), atLeast("model.embedding-size", 1), hiddenSizes(),
@@ -460,6 +461,11 @@ public final class StudySettingsLoader {
             } catch (ConfigException e) {
                 throw error(key, "= " + value(key) + " is not " + type);
             }
+        }
+
+        private Optional<Path> optionalPath(String key) {
+            String s = get(key, lsh::getString, "a string");
+            return s.isBlank() ? Optional.empty() : Optional.of(Path.of(s));
         }
 
         private String nonBlank(String key) {

@@ -3,6 +3,7 @@ package io.lsh.launcher;
 import io.lsh.config.StudySettings;
 import io.lsh.config.StudySettingsLoader;
 import io.lsh.coordinator.JournalReplay;
+import io.lsh.coordinator.ReferenceAdoption;
 import io.lsh.coordinator.StudyFolder;
 import io.lsh.coordinator.StudyOutcome;
 import io.lsh.coordinator.StudyPlan;
@@ -122,6 +123,7 @@ final class StudyOptions {
             folder = new StudyFolder(resume.toAbsolutePath().normalize());
             resumeSummary = JournalReplay.check(plan, folder);
         } else {
+            ReferenceAdoption.of(plan); // a reference to reuse is checked before anything is created
             folder = StudyFolder.create(settings.study().out(), settings.study().name(), LocalDateTime.now());
         }
         StudyOutcome outcome;

@@ -85,6 +85,8 @@ public final class Coordinator {
     private final Map<Integer, TrialMetrics> awaitingDistance;
     private ReferenceStage reference;
     private int referenceAttempt;
+    /** Epochs the dense reference has completed (trained here, or adopted from an earlier study). */
+    private int referenceEpoch;
     private int appliedDecisions;
 
     private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
@@ -106,6 +108,7 @@ public final class Coordinator {
             this.awaitingDistance = new HashMap<>(r.awaitingDistance());
             this.reference = r.reference();
             this.referenceAttempt = r.referenceAttempt();
+            this.referenceEpoch = r.referenceEpoch();
             this.appliedDecisions = r.appliedDecisions();
             this.started = r.started();
         } else {
@@ -176,6 +179,7 @@ public final class Coordinator {
                 coordinator.journal.append("study_started", Map.of(
                         "name", plan.settings().study().name(), "seed", plan.settings().study().seed(),
                         "folder", folder.path().toString()));
+                ReferenceAdoption.of(plan).ifPresent(coordinator::adopt);
                 PROGRESS.info("Study {}: {} candidates at sparsity {}, ranked by {}; waiting for workers",
                         plan.settings().study().name(), plan.settings().search().candidates(),
                         plan.settings().pruning().sparsity(), plan.settings().study().objective());
@@ -187,6 +191,40 @@ public final class Coordinator {
             });
             return coordinator.behavior();
         }));
+    }
+
+    /**
+     * Takes over the dense reference of an earlier study (lsh.study.reference-from): its per-epoch metrics and spectra
+     * are journaled as this study's reference epochs and its last checkpoint is copied into this folder, so the rest
+     * of the study (and a resume) cannot tell it from a reference trained here.
+     */
+    private void adopt(ReferenceAdoption a) {
+        journal.append("reference_adopted", Map.of("from", a.from().toString(), "epoch", a.epoch()));
+        for (var e : a.epochs().values()) {
+            TrialMetrics m = StudyResults.metricsFromFields(e);
+            EpochSpectrum s = JournalReplay.spectrum(e).orElseThrow();
+            Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(StudyPlan.REFERENCE_TRIAL, 0,
+                    "adopted", m));
+            fields.put("spectrum_epoch", s.epoch());
+            fields.put("spectrum", s.exponents());
+            journal.append("epoch_reported", fields);
+            results.recordEpoch(StudyPlan.REFERENCE_TRIAL, m);
+            results.appendSpectrum(StudyPlan.REFERENCE_TRIAL, s);
+            referenceSpectra.put(s.epoch(), s);
+        }
+        Path copy = folder.checkpoint(StudyPlan.REFERENCE_TRIAL, a.epoch());
+        StudyFolder.copyAtomically(a.lastCheckpoint(), copy);
+        TrialMetrics last = StudyResults.metricsFromFields(a.lastCompleted());
+        Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(StudyPlan.REFERENCE_TRIAL, 0,
+                "adopted", last));
+        fields.put("checkpoint", copy.toString());
+        journal.append("run_completed", fields);
+        results.recordCheckpoint(StudyPlan.REFERENCE_TRIAL, copy.toString());
+        results.recordReference(last);
+        referenceEpoch = a.epoch();
+        reference = ReferenceStage.PENDING.afterCompleted(a.epoch(), plan.settings().search().finalEpochs());
+        PROGRESS.info("Dense reference adopted from {}: epochs 1-{}, valid ppl {}", a.from(), a.epoch(),
+                fmt(last.validPerplexity()));
     }
 
     /** After a replay: the segments that were running are lost (they run again from their last checkpoint). */
@@ -315,6 +353,7 @@ public final class Coordinator {
         results.recordCheckpoint(c.trialId(), checkpoint);
         if (c.trialId() == StudyPlan.REFERENCE_TRIAL) {
             reference = reference.afterCompleted(m.epoch(), plan.settings().search().finalEpochs());
+            referenceEpoch = m.epoch();
             if (plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
                 reference = ReferenceStage.DONE;
             }
@@ -516,10 +555,11 @@ public final class Coordinator {
                     checkpointLocation(w.trialId(), w.toEpoch()), plan.recipe(),
                     List.copyOf(referenceSpectra.values()), self);
         }
-        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs && engine.budgetSpent().isEmpty()) {
+        if (reference == ReferenceStage.SEARCH_PART_DONE && referenceEpoch < finalEpochs
+                && engine.budgetSpent().isEmpty()) {
             // Idle time (a round is closing): train the dense model on to the full budget for comparison.
             reference = ReferenceStage.REST_RUNNING;
-            return referenceRun(last, finalEpochs);
+            return referenceRun(referenceEpoch, finalEpochs);
         }
         return null;
     }

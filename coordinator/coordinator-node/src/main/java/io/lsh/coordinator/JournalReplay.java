@@ -59,11 +59,13 @@ public final class JournalReplay {
      * @param started          when the study started
      * @param interrupted      candidate segments that were running when the coordinator stopped
      * @param events           events read
+     * @param referenceEpoch   the epochs the reference has completed
      */
     record Recovered(StudyEngine engine, StudyResults results, TreeMap<Integer, EpochSpectrum> referenceSpectra,
                      Map<Integer, EpochSpectrum> candidateSpectra, List<Map.Entry<Integer, EpochSpectrum>> spectrumRows,
                      Map<Integer, TrialMetrics> awaitingDistance, ReferenceStage reference, int referenceAttempt,
-                     int appliedDecisions, Instant started, List<Integer> interrupted, int events) {
+                     int appliedDecisions, Instant started, List<Integer> interrupted, int events,
+                     int referenceEpoch) {
     }
 
     private JournalReplay() {
@@ -108,6 +110,7 @@ public final class JournalReplay {
         ReferenceStage reference = ReferenceStage.PENDING;
         String referenceWorker = null;
         int referenceAttempt = 0;
+        int referenceEpoch = 0;
         Instant started = null;
         boolean lsObjective = EliminationSettings.LS_DISTANCE.equals(plan.settings().study().objective());
         int line = 0;
@@ -174,6 +177,7 @@ public final class JournalReplay {
                             reference = ReferenceStage.DONE;
                         }
                         referenceWorker = null;
+                        referenceEpoch = Math.max(referenceEpoch, m.epoch());
                         results.recordReference(m);
                     } else if (Double.isNaN(m.lsDistance()) && lsObjective && engine.trial(trial)
                             .map(t -> t.phase() == Phase.SEARCH).orElse(false)) {
@@ -212,7 +216,8 @@ public final class JournalReplay {
         List<Integer> interrupted = engine.trials().stream().filter(t -> t.state() == TrialState.RUNNING)
                 .map(TrialRecord::id).toList();
         return new Recovered(engine, results, referenceSpectra, candidateSpectra, rows, awaiting,
-                reference.afterLoss(), referenceAttempt, journaledDecisions.size(), started, interrupted, line);
+                reference.afterLoss(), referenceAttempt, journaledDecisions.size(), started, interrupted, line,
+                referenceEpoch);
     }
 
     /** The journaled decisions must be the replayed log's first entries, kind and trial alike. */
@@ -252,7 +257,8 @@ public final class JournalReplay {
         return m;
     }
 
-    private static Optional<EpochSpectrum> spectrum(JsonNode e) {
+    /** The spectrum a journal event carries, if any. */
+    static Optional<EpochSpectrum> spectrum(JsonNode e) {
         JsonNode s = e.get("spectrum");
         if (s == null || !s.isArray()) {
             return Optional.empty();
