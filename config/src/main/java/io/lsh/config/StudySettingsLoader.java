@@ -22,7 +22,8 @@ import java.util.Set;
 public final class StudySettingsLoader {
 
     /** Names allowed under {@code lsh.space}: the pruning controls of method.md section 3. */
-    public static final List<String> SPACE_NAMES = List.of("init", "death", "growth", "redistribution", "death-rate");
+    public static final List<String> SPACE_NAMES = List.of("init", "death", "growth", "redistribution", "death-rate",
+            "method", "schedule");
 
     private static final Set<String> OBJECTIVES = Set.of("ls_distance", "val_ppl");
     private static final Set<String> OPTIMIZERS = Set.of("random", "grid", "tpe");
@@ -146,7 +147,8 @@ public final class StudySettingsLoader {
             var training = training();
             var pruning = new StudySettings.Pruning(fraction("pruning.sparsity"), fraction("pruning.death-rate-floor"),
                     nonBlank("pruning.init"), nonBlank("pruning.death"), nonBlank("pruning.growth"),
-                    nonBlank("pruning.redistribution"), openFraction("pruning.death-rate"));
+                    nonBlank("pruning.redistribution"), openFraction("pruning.death-rate"), nonBlank("pruning.method"),
+                    nonBlank("pruning.schedule"));
             var search = search();
             var spectrum = new StudySettings.Spectrum(
                     atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),

@@ -3,6 +3,8 @@ package io.lsh.launcher;
 import io.lsh.config.SettingsException;
 import io.lsh.config.StudySettings;
 import io.lsh.lm.prune.DeathCriterion;
+import io.lsh.lm.prune.DeathRateSchedule;
+import io.lsh.lm.prune.StaticPruning;
 import io.lsh.lm.prune.GrowthCriterion;
 import io.lsh.lm.prune.Redistribution;
 import io.lsh.lm.prune.SparseInit;
@@ -21,7 +23,9 @@ final class PruningNames {
             "init", SparseInit::fromName,
             "death", DeathCriterion::fromName,
             "growth", GrowthCriterion::fromName,
-            "redistribution", Redistribution::fromName);
+            "redistribution", Redistribution::fromName,
+            "method", PruningNames::method,
+            "schedule", DeathRateSchedule.Kind::fromName);
 
     private PruningNames() {
     }
@@ -32,6 +36,8 @@ final class PruningNames {
         check("lsh.pruning.death", "death", List.of(fixed.death()));
         check("lsh.pruning.growth", "growth", List.of(fixed.growth()));
         check("lsh.pruning.redistribution", "redistribution", List.of(fixed.redistribution()));
+        check("lsh.pruning.method", "method", List.of(fixed.method()));
+        check("lsh.pruning.schedule", "schedule", List.of(fixed.schedule()));
         for (StudySettings.SpaceParameter p : settings.space()) {
             if (PARSERS.containsKey(p.name())) {
                 if (!p.categorical()) {
@@ -49,6 +55,13 @@ final class PruningNames {
                 throw new SettingsException("lsh.space." + p.name() + " must lie inside (0, 1), got ["
                         + p.min() + ", " + p.max() + "]");
             }
+        }
+    }
+
+    /** {@code dst} or a static baseline's name. */
+    private static void method(String name) {
+        if (!name.equals("dst")) {
+            StaticPruning.Method.fromName(name);
         }
     }
 

@@ -81,6 +81,10 @@ class LshCommandLineTest {
     void unknownPruningControlIsNamed() throws IOException {
         Path conf = Files.writeString(dir.resolve("typo.conf"), "lsh.space { death = [magnitude, SETT] }\n");
         assertUsageError(run("search", "--out", dir.toString(), "--config", conf.toString()), "SETT");
+        assertUsageError(run("search", "--out", dir.toString(), "--set", "pruning.method=prune_it"),
+                "lsh.pruning.method");
+        assertUsageError(run("search", "--out", dir.toString(), "--set", "pruning.schedule=step"),
+                "lsh.pruning.schedule");
     }
 
     @Test

@@ -9,7 +9,24 @@ package io.lsh.protocol;
  * @param growth          growth criterion: random | momentum | gradient
  * @param redistribution  none | magnitude | nonzeros | momentum
  * @param deathRate       initial death rate in (0, 1)
+ * @param method          {@code dst} (dynamic sparse training with the controls above) or a static baseline:
+ *                        {@code one_shot_magnitude}, {@code random}, {@code gradual_magnitude}
+ * @param schedule        death-rate schedule of DST: {@code cosine}, {@code linear} or {@code constant}
  */
-public record PruningSpec(String init, String death, String growth, String redistribution, double deathRate)
-        implements CborSerializable {
+public record PruningSpec(String init, String death, String growth, String redistribution, double deathRate,
+                          String method, String schedule) implements CborSerializable {
+
+    /** Dynamic sparse training (the default method). */
+    public static final String DST = "dst";
+
+    /** Defaults: {@code dst} with the cosine death-rate schedule. */
+    public PruningSpec {
+        method = method == null ? DST : method;
+        schedule = schedule == null ? "cosine" : schedule;
+    }
+
+    /** Dynamic sparse training with the cosine death-rate schedule. */
+    public PruningSpec(String init, String death, String growth, String redistribution, double deathRate) {
+        this(init, death, growth, redistribution, deathRate, DST, "cosine");
+    }
 }

@@ -159,7 +159,9 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 c.has("death") ? String.valueOf(c.get("death")) : fixed.death(),
                 c.has("growth") ? String.valueOf(c.get("growth")) : fixed.growth(),
                 c.has("redistribution") ? String.valueOf(c.get("redistribution")) : fixed.redistribution(),
-                c.has("death-rate") ? c.getDouble("death-rate") : fixed.deathRate());
+                c.has("death-rate") ? c.getDouble("death-rate") : fixed.deathRate(),
+                c.has("method") ? String.valueOf(c.get("method")) : fixed.method(),
+                c.has("schedule") ? String.valueOf(c.get("schedule")) : fixed.schedule());
     }
 
     /** The elimination schedule (n, e0, ei, m, final epochs, objective and final metric). */

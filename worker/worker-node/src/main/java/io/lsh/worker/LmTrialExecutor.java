@@ -9,7 +9,9 @@ import io.lsh.lm.architecture.Architecture;
 import io.lsh.lm.model.LanguageModel;
 import io.lsh.lm.model.ParameterSet;
 import io.lsh.lm.prune.DeathRateSchedule;
+import io.lsh.lm.prune.GradualMagnitudePruning;
 import io.lsh.lm.prune.MaskSet;
+import io.lsh.lm.prune.StaticPruning;
 import io.lsh.lm.prune.ParameterCounting;
 import io.lsh.lm.prune.PruningConfig;
 import io.lsh.lm.spectrum.Spectrum;
@@ -72,12 +74,34 @@ public final class LmTrialExecutor implements TrialExecutor {
         LanguageModel model = architecture.create(work.seed());
         MaskSet masks = null;
         DeathRateSchedule schedule = null;
+        GradualMagnitudePruning gradual = null;
+        BatchedStream train = BatchedStream.batchify(corpus.train(), r.batchSize());
+        long stepsPerEpoch = r.maxWindowsPerEpoch() > 0
+                ? Math.min(r.maxWindowsPerEpoch(), train.windowCount(r.bptt())) : train.windowCount(r.bptt());
         PruningSpec p = work.pruning();
         if (p != null) {
             PruningConfig config = PruningConfig.of(r.sparsity(), p.init(), p.death(), p.growth(), p.redistribution(),
                     p.deathRate()).withDeathRateFloor(Math.min(r.deathRateFloor(), p.deathRate()));
-            masks = MaskSet.create(model, config, new SplittableRandom(work.seed() ^ INIT_STREAM));
-            schedule = DeathRateSchedule.of(config, r.plannedEpochs());
+            SplittableRandom init = new SplittableRandom(work.seed() ^ INIT_STREAM);
+            switch (p.method()) {
+                case PruningSpec.DST -> {
+                    masks = MaskSet.create(model, config, init);
+                    schedule = DeathRateSchedule.of(DeathRateSchedule.Kind.fromName(p.schedule()), config,
+                            r.plannedEpochs());
+                }
+                case "one_shot_magnitude" -> masks = StaticPruning.oneShotMagnitude(model, r.sparsity(),
+                        StaticPruning.Scope.PER_TENSOR);
+                case "random" -> masks = StaticPruning.random(model, r.sparsity(), config.init(), init);
+                case "gradual_magnitude" -> {
+                    // Zhu & Gupta: 0 -> target by magnitude at the start of each epoch, reached at half the plan
+                    gradual = new GradualMagnitudePruning(0.0, r.sparsity(), 0,
+                            Math.max(1, r.plannedEpochs() / 2), Math.max(1, stepsPerEpoch),
+                            StaticPruning.Scope.PER_TENSOR);
+                    masks = gradual.create(model);
+                }
+                default -> throw new IllegalArgumentException("unknown pruning method '" + p.method()
+                        + "' (known: dst, one_shot_magnitude, random, gradual_magnitude)");
+            }
         }
         TrainingSession session = new TrainingSession(trainingSettings(r), model, masks);
         if (work.fromEpoch() > 0) {
@@ -101,7 +125,6 @@ public final class LmTrialExecutor implements TrialExecutor {
                 mask.applyToWeights();
             }
         };
-        BatchedStream train = BatchedStream.batchify(corpus.train(), r.batchSize());
         SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
                 r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
                 WarmupMode.REPLAY_WINDOW, false);
@@ -115,10 +138,12 @@ public final class LmTrialExecutor implements TrialExecutor {
             if (stopRequested.getAsBoolean()) {
                 return new Outcome.Cancelled();
             }
-            if (mask != null && epoch > 1) {
+            if (schedule != null && epoch > 1) {
                 // Dynamic sparse training: prune and regrow once per epoch (the authors' interval), before training.
                 session.onMasksUpdated(mask.pruneAndRegrow(schedule.rate(epoch - 1),
                         new SplittableRandom(derive(work.seed(), PRUNING_STREAM, epoch))));
+            } else if (gradual != null) {
+                gradual.update(mask, (epoch - 1) * Math.max(1, stepsPerEpoch));
             }
             model.reseedDropout(derive(work.seed(), DROPOUT_STREAM, epoch));
             EpochStats stats;

@@ -143,4 +143,43 @@ class LmTrialExecutorTest {
         assertEquals(1, epochs[0]);
         assertTrue(Files.notExists(dir.resolve("x.lshc")), "a cancelled run leaves no checkpoint");
     }
+
+    /** The static baselines: exact sparsity, masks that never move (or, for gradual magnitude, only grow to target). */
+    @Test
+    void staticBaselinesKeepTheirMasksAndGradualMagnitudeReachesTheTargetAtHalfThePlan() throws Exception {
+        StudyRecipe recipe = recipe(); // plannedEpochs 4: gradual magnitude reaches 0.67 at the start of epoch 3
+        for (String method : List.of("one_shot_magnitude", "random")) {
+            PruningSpec spec = new PruningSpec("uniform", "magnitude", "random", "none", 0.5, method, "cosine");
+            List<TrialMetrics> m = execute(run(recipe, spec, 0, 3, "", dir.resolve(method + ".lshc"), List.of()),
+                    new ArrayList<>());
+            assertEquals(3, m.size());
+            for (TrialMetrics epoch : m) {
+                assertEquals(0.67, epoch.sparsity(), 0.001, method);
+            }
+            var masks = Checkpoint.read(dir.resolve(method + ".lshc")).masks();
+            assertTrue(!masks.isEmpty(), method);
+        }
+        PruningSpec gradual = new PruningSpec("uniform", "magnitude", "random", "none", 0.5, "gradual_magnitude",
+                "cosine");
+        List<TrialMetrics> g = execute(run(recipe, gradual, 0, 4, "", dir.resolve("gradual.lshc"), List.of()),
+                new ArrayList<>());
+        assertEquals(0.0, g.get(0).sparsity(), 1e-9, "dense at first");
+        assertTrue(g.get(1).sparsity() > 0.3 && g.get(1).sparsity() < 0.67, "on its way: " + g.get(1).sparsity());
+        assertEquals(0.67, g.get(2).sparsity(), 0.001);
+        assertEquals(0.67, g.get(3).sparsity(), 0.001);
+    }
+
+    @Test
+    void theDeathRateScheduleKindIsUsed() throws Exception {
+        StudyRecipe recipe = recipe();
+        List<Double> losses = new ArrayList<>();
+        for (String kind : List.of("cosine", "constant")) {
+            PruningSpec spec = new PruningSpec("uniform", "magnitude", "random", "none", 0.9, "dst", kind);
+            List<TrialMetrics> m = execute(run(recipe, spec, 0, 3, "", dir.resolve(kind + ".lshc"), List.of()),
+                    new ArrayList<>());
+            assertEquals(0.67, m.get(2).sparsity(), 0.001);
+            losses.add(m.get(2).trainLoss());
+        }
+        assertTrue(!losses.get(0).equals(losses.get(1)), "another schedule, another trajectory: " + losses);
+    }
 }
