@@ -95,7 +95,8 @@ public record StudySettings(
      * search. Control names are checked by the pruning library on the worker and up front by the coordinator.
      */
     public record Pruning(double sparsity, double deathRateFloor, String init, String death, String growth,
-                          String redistribution, double deathRate, String method, String schedule) {
+                          String redistribution, double deathRate, String method, String schedule,
+                          int updateInterval) {
     }
 
     /**

@@ -148,7 +148,7 @@ public final class StudySettingsLoader {
             var pruning = new StudySettings.Pruning(fraction("pruning.sparsity"), fraction("pruning.death-rate-floor"),
                     nonBlank("pruning.init"), nonBlank("pruning.death"), nonBlank("pruning.growth"),
                     nonBlank("pruning.redistribution"), openFraction("pruning.death-rate"), nonBlank("pruning.method"),
-                    nonBlank("pruning.schedule"));
+                    nonBlank("pruning.schedule"), atLeast("pruning.update-interval", 0));
             var search = search();
             var spectrum = new StudySettings.Spectrum(
                     atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),

@@ -161,7 +161,7 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 c.has("redistribution") ? String.valueOf(c.get("redistribution")) : fixed.redistribution(),
                 c.has("death-rate") ? c.getDouble("death-rate") : fixed.deathRate(),
                 c.has("method") ? String.valueOf(c.get("method")) : fixed.method(),
-                c.has("schedule") ? String.valueOf(c.get("schedule")) : fixed.schedule());
+                c.has("schedule") ? String.valueOf(c.get("schedule")) : fixed.schedule(), fixed.updateInterval());
     }
 
     /** The elimination schedule (n, e0, ei, m, final epochs, objective and final metric). */

@@ -114,6 +114,11 @@ public final class LmTrialExecutor implements TrialExecutor {
             LOG.debug("Trial {} resumed from {} at epoch {}", work.trialId(), work.resumeCheckpoint(), work.fromEpoch());
         }
         MaskSet mask = masks;
+        DeathRateSchedule deathRates = schedule;
+        int interval = p == null || schedule == null ? 0 : p.updateInterval();
+        long stepsEachEpoch = Math.max(1, stepsPerEpoch);
+        int[] epochNow = {0};
+        long[] stepInEpoch = {0};
         TrainingHooks hooks = mask == null ? TrainingHooks.NONE : new TrainingHooks() {
             @Override
             public void afterBackward(ParameterSet params) {
@@ -123,6 +128,13 @@ public final class LmTrialExecutor implements TrialExecutor {
             @Override
             public void afterUpdate(ParameterSet params) {
                 mask.applyToWeights();
+                stepInEpoch[0]++;
+                if (interval > 0 && stepInEpoch[0] % interval == 0) {
+                    // DST every N steps: the death rate at the fractional epoch reached so far
+                    double progress = epochNow[0] - 1 + (double) stepInEpoch[0] / stepsEachEpoch;
+                    session.onMasksUpdated(mask.pruneAndRegrow(deathRates.rate(progress), new SplittableRandom(
+                            derive(work.seed(), PRUNING_STREAM ^ stepInEpoch[0], epochNow[0]))));
+                }
             }
         };
         SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
@@ -138,7 +150,7 @@ public final class LmTrialExecutor implements TrialExecutor {
             if (stopRequested.getAsBoolean()) {
                 return new Outcome.Cancelled();
             }
-            if (schedule != null && epoch > 1) {
+            if (schedule != null && epoch > 1 && p.updateInterval() == 0) {
                 // Dynamic sparse training: prune and regrow once per epoch (the authors' interval), before training.
                 session.onMasksUpdated(mask.pruneAndRegrow(schedule.rate(epoch - 1),
                         new SplittableRandom(derive(work.seed(), PRUNING_STREAM, epoch))));
@@ -146,6 +158,8 @@ public final class LmTrialExecutor implements TrialExecutor {
                 gradual.update(mask, (epoch - 1) * Math.max(1, stepsPerEpoch));
             }
             model.reseedDropout(derive(work.seed(), DROPOUT_STREAM, epoch));
+            epochNow[0] = epoch;
+            stepInEpoch[0] = 0;
             EpochStats stats;
             try {
                 stats = session.trainEpoch(train, epoch, hooks);

@@ -182,4 +182,27 @@ class LmTrialExecutorTest {
         }
         assertTrue(!losses.get(0).equals(losses.get(1)), "another schedule, another trajectory: " + losses);
     }
+
+    @Test
+    void dstEveryNStepsKeepsTheSparsityExactAndResumesBitwise() throws Exception {
+        StudyRecipe recipe = recipe();
+        PruningSpec everyFive = new PruningSpec("ER", "SET", "random", "none", 0.5, "dst", "cosine", 5);
+        PruningSpec perEpoch = new PruningSpec("ER", "SET", "random", "none", 0.5, "dst", "cosine", 0);
+        List<TrialMetrics> straight = execute(run(recipe, everyFive, 0, 3, "", dir.resolve("n.lshc"), List.of()),
+                new ArrayList<>());
+        List<TrialMetrics> epochly = execute(run(recipe, perEpoch, 0, 3, "", dir.resolve("e.lshc"), List.of()),
+                new ArrayList<>());
+        for (TrialMetrics m : straight) {
+            assertEquals(0.67, m.sparsity(), 0.001);
+        }
+        assertTrue(straight.get(0).trainLoss() != epochly.get(0).trainLoss(),
+                "updates inside the first epoch change it (per-epoch DST does not touch epoch 1)");
+        execute(run(recipe, everyFive, 0, 1, "", dir.resolve("n1.lshc"), List.of()), new ArrayList<>());
+        List<TrialMetrics> resumed = execute(run(recipe, everyFive, 1, 3, dir.resolve("n1.lshc").toString(),
+                dir.resolve("n3.lshc"), List.of()), new ArrayList<>());
+        for (int e = 0; e < 2; e++) {
+            assertEquals(straight.get(e + 1).trainLoss(), resumed.get(e).trainLoss(), "epoch " + (e + 2));
+            assertEquals(straight.get(e + 1).validPerplexity(), resumed.get(e).validPerplexity());
+        }
+    }
 }
