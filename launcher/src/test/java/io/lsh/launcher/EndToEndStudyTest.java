@@ -109,8 +109,10 @@ class EndToEndStudyTest {
             folder = studies.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         for (String line : Files.readAllLines(folder.resolve("trials.jsonl"))) {
-            JsonNode first = new ObjectMapper().readTree(line).get("rounds").get(0);
+            JsonNode trial = new ObjectMapper().readTree(line);
+            JsonNode first = trial.get("rounds").get(0);
             assertEquals(0.67, first.get("sparsity").asDouble(), 0.001, line);
+            assertTrue(trial.get("epoch_metrics").get(0).get("flops_per_token").asLong() > 0, "pruned FLOPs: " + line);
             assertTrue(first.get("ls_distance").asDouble() > 0, "a real distance: " + first);
         }
         LshCommandLineTest.Result spectrum = LshCommandLineTest.run("spectrum", "--checkpoint",

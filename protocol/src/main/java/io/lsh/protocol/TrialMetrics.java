@@ -15,6 +15,7 @@ import java.util.Map;
  * @param spectrumSeconds   wall time of the spectrum, 0 when not measured
  * @param tokensPerSecond   training throughput of the epoch
  * @param layerSparsity     fraction of masked weights per layer (encoder, rnn.l0, ..., decoder); empty when dense
+ * @param flopsPerToken     forward-pass FLOPs per token of the (pruned) model, 0 when not counted
  */
 public record TrialMetrics(
         int epoch,
@@ -26,15 +27,24 @@ public record TrialMetrics(
         double trainSeconds,
         double spectrumSeconds,
         double tokensPerSecond,
-        Map<String, Double> layerSparsity) implements CborSerializable {
+        Map<String, Double> layerSparsity,
+        long flopsPerToken) implements CborSerializable {
 
     public TrialMetrics {
         layerSparsity = Map.copyOf(layerSparsity);
     }
 
+    /** Metrics without a FLOP count. */
+    public TrialMetrics(int epoch, double trainLoss, double validPerplexity, double lsDistance, double sparsity,
+                        long activeParameters, double trainSeconds, double spectrumSeconds, double tokensPerSecond,
+                        Map<String, Double> layerSparsity) {
+        this(epoch, trainLoss, validPerplexity, lsDistance, sparsity, activeParameters, trainSeconds, spectrumSeconds,
+                tokensPerSecond, layerSparsity, 0L);
+    }
+
     /** The same metrics with the LS distance set (when the coordinator measures it against a later reference). */
     public TrialMetrics withLsDistance(double distance) {
         return new TrialMetrics(epoch, trainLoss, validPerplexity, distance, sparsity, activeParameters, trainSeconds,
-                spectrumSeconds, tokensPerSecond, layerSparsity);
+                spectrumSeconds, tokensPerSecond, layerSparsity, flopsPerToken);
     }
 }

@@ -79,6 +79,7 @@ final class StudyResults {
         f.put("spectrum_seconds", m.spectrumSeconds());
         f.put("tokens_per_second", m.tokensPerSecond());
         f.put("layer_sparsity", m.layerSparsity());
+        f.put("flops_per_token", m.flopsPerToken());
         return f;
     }
 
@@ -112,7 +113,8 @@ final class StudyResults {
         f.path("layer_sparsity").fields().forEachRemaining(e -> layers.put(e.getKey(), e.getValue().asDouble()));
         return new TrialMetrics(f.path("epoch").asInt(), number(f, "train_loss"), number(f, "val_ppl"),
                 number(f, "ls_distance"), number(f, "sparsity"), f.path("active_parameters").asLong(),
-                number(f, "train_seconds"), number(f, "spectrum_seconds"), number(f, "tokens_per_second"), layers);
+                number(f, "train_seconds"), number(f, "spectrum_seconds"), number(f, "tokens_per_second"), layers,
+                f.path("flops_per_token").asLong());
     }
 
     private static double number(com.fasterxml.jackson.databind.JsonNode f, String key) {

@@ -191,7 +191,7 @@ public final class LmTrialExecutor implements TrialExecutor {
                     mask == null ? ParameterCounting.denseParameters(model)
                             : ParameterCounting.activeParameters(model, mask),
                     stats.seconds(), spectrumSeconds, stats.tokensPerSecond(),
-                    layerSparsity(model, mask));
+                    layerSparsity(model, mask), architecture.flopsPerToken(mask).total());
             session.recordValidation(Math.log(validPpl));
             listener.onEpoch(last, spectrum);
         }
