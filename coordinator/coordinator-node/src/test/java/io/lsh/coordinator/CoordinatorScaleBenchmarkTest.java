@@ -43,21 +43,26 @@ import org.junit.jupiter.api.Test;
  * (register, pull work, report every epoch, complete the segment, pull again) with no training. Measures the reports
  * (EpochReported + TrialRunCompleted) the coordinator handles per second and two latencies:
  * <ul>
- *   <li><b>decision latency</b>: from a worker sending TrialRunCompleted (followed by RequestWork) to the next
- *   RunTrial reaching it, measured in the worker (same JVM clock); it includes mailbox queueing and the group
- *   commit's wait for its fsync, and the wait at a round's barrier when no work is left in the round;</li>
+ *   <li><b>decision latency</b>: from a worker sending TrialRunCompleted to the moment the coordinator has handled
+ *   it and the decisions it made are durable and released to the workers (the end of the message's handling with a
+ *   sync per event; the end of the batch's journal sync with group commit): mailbox queueing + handling + fsync;</li>
+ *   <li><b>report to next work</b>: from a worker sending TrialRunCompleted (followed by RequestWork) to the next
+ *   RunTrial reaching it, measured in the worker; on top of the decision latency it includes the wait at a round's
+ *   barrier when no work is left in the round (the tail is that wait);</li>
  *   <li><b>handling time</b>: the coordinator's time inside its behavior per message (a behavior interceptor).</li>
  * </ul>
  * Two load shapes per N: {@code saturated} (a worker's segment takes no time: the coordinator is the bottleneck,
  * so latency is queueing, by Little's law about N / throughput) and {@code paced} (a segment takes
- * {@code 2 N / rate} seconds, so N workers offer {@code rate} reports/s: the latency at a given load).
+ * {@code 2 N / rate} seconds on average, uniformly 0.5 to 1.5 times that, so N workers offer {@code rate} reports/s:
+ * the latency at a given load).
  *
  * <p>Run (see bench/README.md): {@code OMP_WAIT_POLICY=PASSIVE mvn -B -o -q test -pl coordinator/coordinator-node -am
  * -Dtest=CoordinatorScaleBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false -Dlsh.test.excludedGroups=}, with
  * {@code -Dscale.workers=10,100,1000} (N), {@code -Dscale.candidates-per-worker=10} (the study's first round is
  * max(500, that x N) candidates), {@code -Dscale.rate=5000} (paced load, reports/s), {@code -Dscale.shapes=saturated,paced},
  * {@code -Dscale.serialize=false} (true: every message through the CBOR serializer on the sender's thread),
- * {@code -Dscale.journal=group} ({@code event}: one fsync per journal event, {@link StudyJournal.Sync}).
+ * {@code -Dscale.journal=group} ({@code event}: one fsync per journal event, {@link StudyJournal.Sync}),
+ * {@code -Dscale.warmup=true} (one unreported N=100 study first, for the JIT).
  * Results are printed and appended to {@code target/coordinator-scale.md}. (Properties are not under {@code lsh.}:
  * the settings loader reads {@code lsh.*} system properties as study settings.)
  */
@@ -102,11 +107,14 @@ class CoordinatorScaleBenchmarkTest {
      * selected model is copied from one), and pulls the next work item.
      */
     private static Behavior<Object> simulatedWorker(String id, ActorRef<CoordinatorCommand> coordinator,
-                                                    Duration segment, Samples decisionLatency, AtomicLong reports) {
+                                                    Duration segment, Samples decisionLatency, AtomicLong reports,
+                                                    Map<String, Long> completionSent) {
         return Behaviors.setup(ctx -> {
             ActorRef<WorkerCommand> self = ctx.getSelf().narrow();
             coordinator.tell(new CoordinatorCommand.RegisterWorker(id, "sim", ProtocolVersion.CURRENT, self));
             long[] reportSent = {0L};
+            // segments last 0.5 to 1.5 x segment (seeded per worker), so paced workers do not report in lockstep
+            java.util.Random jitter = new java.util.Random(id.hashCode());
             return Behaviors.receive(Object.class)
                     .onMessage(WorkerCommand.RegistrationAccepted.class, m -> {
                         coordinator.tell(new CoordinatorCommand.RequestWork(id, self));
@@ -118,14 +126,15 @@ class CoordinatorScaleBenchmarkTest {
                             reportSent[0] = 0L;
                         }
                         if (segment.isZero()) {
-                            reportSent[0] = runSegment(id, run, coordinator, self, reports);
+                            reportSent[0] = runSegment(id, run, coordinator, self, reports, completionSent);
                         } else {
-                            ctx.scheduleOnce(segment, ctx.getSelf(), new SegmentDone(run));
+                            ctx.scheduleOnce(segment.multipliedBy(500 + jitter.nextInt(1001)).dividedBy(1000),
+                                    ctx.getSelf(), new SegmentDone(run));
                         }
                         return Behaviors.same();
                     })
                     .onMessage(SegmentDone.class, done -> {
-                        reportSent[0] = runSegment(id, done.run(), coordinator, self, reports);
+                        reportSent[0] = runSegment(id, done.run(), coordinator, self, reports, completionSent);
                         return Behaviors.same();
                     })
                     .onMessage(WorkerCommand.StudyEnded.class, m -> Behaviors.stopped())
@@ -136,7 +145,8 @@ class CoordinatorScaleBenchmarkTest {
 
     /** Sends the segment's reports and the next work request; returns when the completion was sent. */
     private static long runSegment(String id, WorkerCommand.RunTrial run, ActorRef<CoordinatorCommand> coordinator,
-                                   ActorRef<WorkerCommand> self, AtomicLong reports) {
+                                   ActorRef<WorkerCommand> self, AtomicLong reports,
+                                   Map<String, Long> completionSent) {
         TrialMetrics last = null;
         double rate = run.pruning() == null ? 0 : run.pruning().deathRate();
         for (int e = run.fromEpoch() + 1; e <= run.toEpoch(); e++) {
@@ -158,6 +168,7 @@ class CoordinatorScaleBenchmarkTest {
             }
         }
         long sent = System.nanoTime();
+        completionSent.put(run.trialId() + "/" + run.attempt(), sent);
         run.replyTo().tell(new CoordinatorCommand.TrialRunCompleted(run.trialId(), run.attempt(), id, last,
                 run.checkpointOut()));
         reports.incrementAndGet();
@@ -165,20 +176,53 @@ class CoordinatorScaleBenchmarkTest {
         return sent;
     }
 
-    /** Times every message the coordinator handles. */
+    /** The protocol command inside the coordinator's private wire envelope, or null for its own messages. */
+    private static CoordinatorCommand command(Coordinator.Message msg) {
+        if (!msg.getClass().isRecord() || msg.getClass().getRecordComponents().length != 1) {
+            return null;
+        }
+        try {
+            var accessor = msg.getClass().getRecordComponents()[0].getAccessor();
+            accessor.setAccessible(true);
+            return accessor.invoke(msg) instanceof CoordinatorCommand c ? c : null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Times every message the coordinator handles, and the decision latency of each TrialRunCompleted: until the end
+     * of its handling (sync per event) or of the next journal sync (group commit), when its decisions go out.
+     */
     private static Behavior<Coordinator.Message> timed(Behavior<Coordinator.Message> coordinator, Samples handling,
-                                                       AtomicLong journalSyncs) {
+                                                       AtomicLong journalSyncs, Map<String, Long> completionSent,
+                                                       Samples decisionLatency, StudyJournal.Sync sync) {
         return Behaviors.intercept(() -> new BehaviorInterceptor<Coordinator.Message, Coordinator.Message>(
                 Coordinator.Message.class) {
+            private final java.util.ArrayList<Long> awaitingSync = new java.util.ArrayList<>();
+
             @Override
             public Behavior<Coordinator.Message> aroundReceive(TypedActorContext<Coordinator.Message> ctx,
                                                                Coordinator.Message msg,
                                                                ReceiveTarget<Coordinator.Message> target) {
                 long start = System.nanoTime();
                 Behavior<Coordinator.Message> next = target.apply(ctx, msg);
-                handling.add(System.nanoTime() - start);
+                long end = System.nanoTime();
+                handling.add(end - start);
+                if (command(msg) instanceof CoordinatorCommand.TrialRunCompleted c) {
+                    Long sent = completionSent.remove(c.trialId() + "/" + c.attempt());
+                    if (sent != null) {
+                        awaitingSync.add(sent);
+                    }
+                }
+                boolean synced = sync == StudyJournal.Sync.EVERY_EVENT
+                        || msg.getClass().getSimpleName().equals("SyncJournal");
                 if (msg.getClass().getSimpleName().equals("SyncJournal")) {
                     journalSyncs.incrementAndGet();
+                }
+                if (synced) {
+                    awaitingSync.forEach(sent -> decisionLatency.add(end - sent));
+                    awaitingSync.clear();
                 }
                 return next;
             }
@@ -187,7 +231,7 @@ class CoordinatorScaleBenchmarkTest {
 
     /** One measured study. */
     record Run(int workers, String shape, StudyJournal.Sync journal, int candidates, long reports, double seconds,
-               long[] decision, long[] handling, long journalEvents, long fsyncs) {
+               long[] decision, long[] nextWork, long[] handling, long journalEvents, long fsyncs) {
 
         double reportsPerSecond() {
             return reports / seconds;
@@ -200,19 +244,20 @@ class CoordinatorScaleBenchmarkTest {
 
         String row() {
             return String.format(Locale.ROOT,
-                    "| %d | %s | %s | %d | %d | %.1f | %.0f | %.0f | %.2f / %.2f / %.1f | %.3f / %.3f / %.1f | %d | %d |",
+                    "| %d | %s | %s | %d | %d | %.1f | %.0f | %.0f | %.2f / %.2f / %.1f | %.1f / %.0f | %.3f / %.3f / %.1f | %d | %d |",
                     workers, shape, journal == StudyJournal.Sync.GROUP ? "group" : "every event", candidates,
                     reports, seconds, reportsPerSecond(), capacity(),
                     Samples.quantileMillis(decision, 0.5), Samples.quantileMillis(decision, 0.99),
                     Samples.quantileMillis(decision, 1.0),
+                    Samples.quantileMillis(nextWork, 0.5), Samples.quantileMillis(nextWork, 0.99),
                     Samples.quantileMillis(handling, 0.5), Samples.quantileMillis(handling, 0.99),
                     Samples.quantileMillis(handling, 1.0), journalEvents, fsyncs);
         }
     }
 
     static final String HEADER = "| N | load | journal sync | candidates | reports | s | reports/s | capacity reports/s "
-            + "| decision ms p50 / p99 / max | handling ms p50 / p99 / max | journal lines | fsyncs |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|";
+            + "| decision ms p50 / p99 / max | report to next work ms p50 / p99 | handling ms p50 / p99 / max "
+            + "| journal lines | fsyncs |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     private static Run measure(int workers, boolean paced, int candidatesPerWorker, double rate, boolean serialize,
                                StudyJournal.Sync sync) throws Exception {
@@ -234,11 +279,13 @@ class CoordinatorScaleBenchmarkTest {
             CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
             Samples handling = new Samples();
             Samples decision = new Samples();
+            Samples nextWork = new Samples();
+            Map<String, Long> completionSent = new java.util.concurrent.ConcurrentHashMap<>();
             AtomicLong reports = new AtomicLong();
             AtomicLong syncs = new AtomicLong();
             testKit.spawn(timed(Coordinator.create(plan, folder, outcome,
                     new io.lsh.metrics.CoordinatorMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry()),
-                    false, sync), handling, syncs), "coordinator");
+                    false, sync), handling, syncs, completionSent, decision, sync), "coordinator");
             var probe = testKit.<Receptionist.Listing>createTestProbe();
             testKit.system().receptionist().tell(Receptionist.subscribe(ServiceKeys.COORDINATOR, probe.getRef()));
             ActorRef<CoordinatorCommand> wire = null;
@@ -249,7 +296,7 @@ class CoordinatorScaleBenchmarkTest {
             Duration segment = paced ? Duration.ofNanos(Math.round(2e9 * workers / rate)) : Duration.ZERO;
             long start = System.nanoTime();
             for (int i = 0; i < workers; i++) {
-                testKit.spawn(simulatedWorker("w" + i, wire, segment, decision, reports), "w" + i);
+                testKit.spawn(simulatedWorker("w" + i, wire, segment, nextWork, reports, completionSent), "w" + i);
             }
             StudyOutcome result = outcome.get(30, TimeUnit.MINUTES);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -259,7 +306,7 @@ class CoordinatorScaleBenchmarkTest {
                 journalLines = lines.count();
             }
             return new Run(workers, paced ? "paced " + Math.round(rate) + "/s" : "saturated", sync, candidates,
-                    reports.get(), seconds, decision.sorted(), handling.sorted(), journalLines,
+                    reports.get(), seconds, decision.sorted(), nextWork.sorted(), handling.sorted(), journalLines,
                     sync == StudyJournal.Sync.GROUP ? syncs.get() : journalLines);
         } finally {
             testKit.shutdownTestKit();
@@ -276,6 +323,10 @@ class CoordinatorScaleBenchmarkTest {
         List<String> shapes = List.of(System.getProperty("scale.shapes", "saturated,paced").split(","));
         StudyJournal.Sync sync = System.getProperty("scale.journal", "group").equals("event")
                 ? StudyJournal.Sync.EVERY_EVENT : StudyJournal.Sync.GROUP;
+        if (Boolean.parseBoolean(System.getProperty("scale.warmup", "true"))) {
+            // JIT warm-up: one unreported study (N=100, group commit), so that the first N measured is not the cold one
+            System.out.println("warm-up: " + measure(100, false, 5, rate, serialize, StudyJournal.Sync.GROUP).row());
+        }
         StringBuilder table = new StringBuilder(HEADER).append('\n');
         for (int n : ns) {
             for (String shape : shapes) {
