@@ -25,6 +25,39 @@ public final class ClusterNodeConfig {
      * @param role      cluster role of the node ({@code coordinator} or {@code worker})
      */
     public static Config node(String host, int port, List<String> seedNodes, String role) {
+        return node(host, port, seedNodes, role, java.util.Optional.empty());
+    }
+
+    /**
+     * @param host      address to bind and advertise (127.0.0.1 unless configured)
+     * @param port      port to bind (0 = any free port; only for nodes that are not seed nodes)
+     * @param seedNodes {@code host:port} of the seed nodes (the coordinator's address)
+     * @param role      cluster role of the node ({@code coordinator} or {@code worker})
+     * @param tls       when present, remoting runs over TLS ({@code tls-tcp}) with mutual authentication
+     */
+    public static Config node(String host, int port, List<String> seedNodes, String role,
+                              java.util.Optional<ClusterTls> tls) {
+        Config node = plainNode(host, port, seedNodes, role);
+        if (tls.isEmpty()) {
+            return node;
+        }
+        ClusterTls t = tls.get();
+        String prefix = "pekko.remote.artery.ssl.config-ssl-engine.";
+        return node
+                .withValue("pekko.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"))
+                .withValue(prefix + "key-store", ConfigValueFactory.fromAnyRef(t.keyStore().toString()))
+                .withValue(prefix + "key-store-password", ConfigValueFactory.fromAnyRef(t.keyStorePassword()))
+                .withValue(prefix + "key-password", ConfigValueFactory.fromAnyRef(t.keyStorePassword()))
+                .withValue(prefix + "trust-store", ConfigValueFactory.fromAnyRef(t.trustStore().toString()))
+                .withValue(prefix + "trust-store-password", ConfigValueFactory.fromAnyRef(t.trustStorePassword()))
+                .withValue(prefix + "require-mutual-authentication", ConfigValueFactory.fromAnyRef(true))
+                .withValue(prefix + "hostname-verification", ConfigValueFactory.fromAnyRef(false))
+                .withValue(prefix + "protocol", ConfigValueFactory.fromAnyRef("TLSv1.3"))
+                .withValue(prefix + "enabled-algorithms",
+                        ConfigValueFactory.fromIterable(List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256")));
+    }
+
+    private static Config plainNode(String host, int port, List<String> seedNodes, String role) {
         List<String> seeds = seedNodes.stream().map(s -> "pekko://" + SYSTEM_NAME + "@" + s).toList();
         Config node = ConfigFactory.parseString("""
                 pekko {

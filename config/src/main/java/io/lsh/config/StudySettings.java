@@ -34,7 +34,12 @@ public record StudySettings(
         Metrics metrics,
         String rendered) {
 
-    /** {@code lsh.study}. */
+    /**
+     * {@code lsh.study}.
+     *
+     * @param objective the search objective, read from {@code lsh.search.objective} ({@code ls_distance} or
+     *                  {@code val_ppl}); kept here so that existing callers need not change
+     */
     public record Study(String name, long seed, Path out, String objective) {
     }
 
@@ -43,15 +48,45 @@ public record StudySettings(
     }
 
     /** {@code lsh.model}. */
-    public record Model(String type, int embeddingSize, List<Integer> hiddenSizes, double dropout, boolean tiedWeights) {
+    public record Model(String type, int embeddingSize, List<Integer> hiddenSizes, double dropout, boolean tiedWeights,
+                        Rhn rhn, AwdMos awdMos) {
         public Model {
             hiddenSizes = List.copyOf(hiddenSizes);
+        }
+
+        /** The size of the recurrent state whose exponents are measured: RHN, its width; LSTMs, all layers. */
+        public int stateSize() {
+            return "rhn".equals(type) ? hiddenSizes.get(0) : hiddenSizes.stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** {@code lsh.model.rhn}: the Recurrent Highway Network's own settings. */
+        public record Rhn(int depth, double embeddingDropout, double inputDropout, double hiddenDropout,
+                          double outputDropout) {
+        }
+
+        /** {@code lsh.model.awd-mos}: AWD-LSTM-MoS's own settings. */
+        public record AwdMos(int experts, double embeddingDropout, double inputDropout, double hiddenDropout,
+                             double outputDropout, double latentDropout, double weightDropout,
+                             double activationPenalty, double temporalPenalty) {
         }
     }
 
     /** {@code lsh.training}. */
     public record Training(int batchSize, int bptt, double learningRate, double clipNorm, double weightDecay,
-                           int maxWindowsPerEpoch, int evalBatchSize) {
+                           int maxWindowsPerEpoch, int evalBatchSize, String optimizer, Adam adam,
+                           LrSchedule lrSchedule, NtAsgd ntAsgd) {
+
+        /** {@code lsh.training.adam}. */
+        public record Adam(double beta1, double beta2, double epsilon, boolean decoupledWeightDecay) {
+        }
+
+        /** {@code lsh.training.lr-schedule}. */
+        public record LrSchedule(String type, double factor, double gamma, int epochs, double minLearningRate) {
+        }
+
+        /** {@code lsh.training.nt-asgd}. */
+        public record NtAsgd(boolean enabled, int nonMonotone) {
+        }
     }
 
     /**
@@ -64,21 +99,75 @@ public record StudySettings(
 
     /**
      * One entry of {@code lsh.space}: categorical when {@code choices} is non-empty, else a numeric range
-     * [{@code min}, {@code max}] quantized by {@code step} (0 = continuous), log-uniform when {@code log}.
+     * [{@code min}, {@code max}] quantized by {@code step} (0 = continuous), log-uniform when {@code log}; searched only
+     * where the control {@code whenParent} takes the value {@code whenValue} when those are set.
+     *
+     * @param whenParent the control this one depends on, or null when it is always searched
+     * @param whenValue  the parent's value for which it is searched, or null
      */
-    public record SpaceParameter(String name, List<Object> choices, double min, double max, double step, boolean log) {
+    public record SpaceParameter(String name, List<Object> choices, double min, double max, double step, boolean log,
+                                 String whenParent, Object whenValue) {
         public SpaceParameter {
             choices = List.copyOf(choices);
+        }
+
+        /** An unconditional entry. */
+        public SpaceParameter(String name, List<Object> choices, double min, double max, double step, boolean log) {
+            this(name, choices, min, max, step, log, null, null);
         }
 
         public boolean categorical() {
             return !choices.isEmpty();
         }
+
+        /** @return true when the entry has a {@code when} condition */
+        public boolean conditional() {
+            return whenParent != null;
+        }
     }
 
-    /** {@code lsh.search}. */
+    /**
+     * {@code lsh.search}.
+     *
+     * @param optimizer        random | grid | tpe
+     * @param candidates       trials the scheduler admits
+     * @param firstRoundEpochs elimination e0
+     * @param roundEpochs      elimination ei
+     * @param finalists        trials reaching the final phase
+     * @param finalEpochs      epochs the finalists train to
+     * @param maxAttempts      hand-outs of a lost work item before the trial fails
+     * @param scheduler        elimination | asha | hyperband | median | full
+     * @param tpe              {@code lsh.search.tpe}
+     * @param asha             {@code lsh.search.asha} (ASHA and Hyperband)
+     * @param median           {@code lsh.search.median}
+     * @param budget           {@code lsh.search.budget}
+     */
     public record Search(String optimizer, int candidates, int firstRoundEpochs, int roundEpochs, int finalists,
-                         int finalEpochs, int maxAttempts) {
+                         int finalEpochs, int maxAttempts, String scheduler, Tpe tpe, Asha asha, Median median,
+                         Budget budget) {
+    }
+
+    /** {@code lsh.search.tpe}: hyperopt's TPE settings; {@code constantLiar} is worst | mean | none. */
+    public record Tpe(int startupTrials, double gamma, int eiCandidates, double priorWeight, int linearForgetting,
+                      String constantLiar) {
+    }
+
+    /** {@code lsh.search.asha}: r, eta, R of ASHA and Hyperband. */
+    public record Asha(int minEpochs, int reductionFactor, int maxEpochs) {
+    }
+
+    /** {@code lsh.search.median}: the median stopping rule's report epochs and minimum peers. */
+    public record Median(int graceEpochs, int epochsPerReport, int maxEpochs, int minTrials) {
+    }
+
+    /**
+     * {@code lsh.search.budget}; 0 = unlimited.
+     *
+     * @param maxTrials   trials created at most
+     * @param totalEpochs candidate training epochs handed out at most
+     * @param wallTime    wall time of the study ({@link java.time.Duration#ZERO} = unlimited)
+     */
+    public record Budget(int maxTrials, long totalEpochs, java.time.Duration wallTime) {
     }
 
     /** {@code lsh.spectrum}. */
@@ -87,7 +176,18 @@ public record StudySettings(
     }
 
     /** {@code lsh.cluster}. */
-    public record Cluster(int workers, String host, int port) {
+    public record Cluster(int workers, String host, int port, String checkpointTransfer, int artifactPort) {
+
+        /** {@code checkpoint-transfer}: every node sees the study folder at the same path. */
+        public static final String SHARED_DIRECTORY = "shared-directory";
+        /** {@code checkpoint-transfer}: checkpoints travel through the coordinator's artifact store. */
+        public static final String THROUGH_COORDINATOR = "coordinator";
+
+        /** @return true when workers upload and download checkpoints through the coordinator */
+        public boolean transfersCheckpoints() {
+            return THROUGH_COORDINATOR.equals(checkpointTransfer);
+        }
+
     }
 
     /**

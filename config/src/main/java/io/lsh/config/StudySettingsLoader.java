@@ -25,8 +25,12 @@ public final class StudySettingsLoader {
     public static final List<String> SPACE_NAMES = List.of("init", "death", "growth", "redistribution", "death-rate");
 
     private static final Set<String> OBJECTIVES = Set.of("ls_distance", "val_ppl");
-    private static final Set<String> OPTIMIZERS = Set.of("random");
-    private static final Set<String> MODEL_TYPES = Set.of("lstm");
+    private static final Set<String> OPTIMIZERS = Set.of("random", "grid", "tpe");
+    private static final Set<String> SCHEDULERS = Set.of("elimination", "asha", "hyperband", "median", "full");
+    private static final Set<String> LIARS = Set.of("worst", "mean", "none");
+    private static final Set<String> MODEL_TYPES = Set.of("lstm", "rhn", "awd-mos");
+    private static final Set<String> TRAINING_OPTIMIZERS = Set.of("sgd", "adam");
+    private static final Set<String> LR_SCHEDULES = Set.of("constant", "plateau", "exponential", "cosine");
 
     private StudySettingsLoader() {
     }
@@ -82,6 +86,9 @@ public final class StudySettingsLoader {
             if (full.equals("lsh.space")) {
                 continue;
             }
+            if (full.equals("lsh.study.objective")) {
+                throw new SettingsException(source + ": lsh.study.objective moved to lsh.search.objective");
+            }
             if (!reference.hasPathOrNull(quote(key))) {
                 throw new SettingsException(source + ": unknown key " + full);
             }
@@ -113,32 +120,33 @@ public final class StudySettingsLoader {
         StudySettings read() {
             var study = new StudySettings.Study(
                     nonBlank("study.name"), getLong("study.seed"), Path.of(nonBlank("study.out")),
-                    oneOf("study.objective", OBJECTIVES));
+                    oneOf("search.objective", OBJECTIVES));
             var corpus = new StudySettings.Corpus(Path.of(nonBlank("corpus.dir")), atLeast("corpus.max-vocab", 0));
             var model = new StudySettings.Model(
                     oneOf("model.type", MODEL_TYPES), atLeast("model.embedding-size", 1), hiddenSizes(),
-                    fraction("model.dropout"), getBoolean("model.tied-weights"));
-            if (model.tiedWeights() && model.embeddingSize() != model.hiddenSizes().get(model.hiddenSizes().size() - 1)) {
+                    fraction("model.dropout"), getBoolean("model.tied-weights"),
+                    new StudySettings.Model.Rhn(atLeast("model.rhn.depth", 1),
+                            fraction("model.rhn.embedding-dropout"), fraction("model.rhn.input-dropout"),
+                            fraction("model.rhn.hidden-dropout"), fraction("model.rhn.output-dropout")),
+                    new StudySettings.Model.AwdMos(atLeast("model.awd-mos.experts", 1),
+                            fraction("model.awd-mos.embedding-dropout"), fraction("model.awd-mos.input-dropout"),
+                            fraction("model.awd-mos.hidden-dropout"), fraction("model.awd-mos.output-dropout"),
+                            fraction("model.awd-mos.latent-dropout"), fraction("model.awd-mos.weight-dropout"),
+                            nonNegative("model.awd-mos.activation-penalty"),
+                            nonNegative("model.awd-mos.temporal-penalty")));
+            if (model.type().equals("rhn") && model.hiddenSizes().size() != 1) {
+                throw error("model.hidden-sizes", "must hold one width for model.type = rhn (its depth is "
+                        + "model.rhn.depth), got " + model.hiddenSizes());
+            }
+            if (model.tiedWeights() && !model.type().equals("awd-mos")
+                    && model.embeddingSize() != model.hiddenSizes().get(model.hiddenSizes().size() - 1)) {
                 throw error("model.tied-weights", "needs model.embedding-size == the last of model.hidden-sizes");
             }
-            var training = new StudySettings.Training(
-                    atLeast("training.batch-size", 1), atLeast("training.bptt", 1), positive("training.learning-rate"),
-                    nonNegative("training.clip-norm"), nonNegative("training.weight-decay"),
-                    atLeast("training.max-windows-per-epoch", 0), atLeast("training.eval-batch-size", 1));
+            var training = training();
             var pruning = new StudySettings.Pruning(fraction("pruning.sparsity"), fraction("pruning.death-rate-floor"),
                     nonBlank("pruning.init"), nonBlank("pruning.death"), nonBlank("pruning.growth"),
                     nonBlank("pruning.redistribution"), openFraction("pruning.death-rate"));
-            var search = new StudySettings.Search(
-                    oneOf("search.optimizer", OPTIMIZERS), atLeast("search.candidates", 2),
-                    atLeast("search.first-round-epochs", 1), atLeast("search.round-epochs", 1),
-                    atLeast("search.finalists", 1), atLeast("search.final-epochs", 1),
-                    atLeast("search.max-attempts", 1));
-            if (search.finalists() >= search.candidates()) {
-                throw error("search.finalists", "must be smaller than search.candidates (" + search.candidates() + ")");
-            }
-            if (search.finalEpochs() < search.firstRoundEpochs()) {
-                throw error("search.final-epochs", "must be at least search.first-round-epochs");
-            }
+            var search = search();
             var spectrum = new StudySettings.Spectrum(
                     atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),
                     atLeast("spectrum.exponents", 0), positive("spectrum.log-base"),
@@ -146,12 +154,14 @@ public final class StudySettingsLoader {
             if (spectrum.logBase() == 1.0) {
                 throw error("spectrum.log-base", "must not be 1");
             }
-            int stateSize = model.hiddenSizes().stream().mapToInt(Integer::intValue).sum();
+            int stateSize = model.stateSize();
             if (spectrum.exponents() > stateSize) {
                 throw error("spectrum.exponents", "is larger than the state size " + stateSize);
             }
             var cluster = new StudySettings.Cluster(
-                    atLeast("cluster.workers", 1), nonBlank("cluster.host"), port("cluster.port"));
+                    atLeast("cluster.workers", 1), nonBlank("cluster.host"), port("cluster.port"),
+                    oneOf("cluster.checkpoint-transfer", Set.of(StudySettings.Cluster.SHARED_DIRECTORY,
+                            StudySettings.Cluster.THROUGH_COORDINATOR)), port("cluster.artifact-port"));
             var metrics = new StudySettings.Metrics(getBoolean("metrics.enabled"), nonBlank("metrics.host"),
                     port("metrics.coordinator-port"), port("metrics.worker-port"), atLeast("metrics.linger-seconds", 0));
             String rendered = lsh.atPath("lsh").root().render(
@@ -160,13 +170,121 @@ public final class StudySettingsLoader {
                     metrics, rendered);
         }
 
+        private StudySettings.Search search() {
+            var tpe = new StudySettings.Tpe(atLeast("search.tpe.startup-trials", 0), gamma(),
+                    atLeast("search.tpe.ei-candidates", 1), positive("search.tpe.prior-weight"),
+                    atLeast("search.tpe.linear-forgetting", 1), oneOf("search.tpe.constant-liar", LIARS));
+            var asha = new StudySettings.Asha(atLeast("search.asha.min-epochs", 1),
+                    atLeast("search.asha.reduction-factor", 2), atLeast("search.asha.max-epochs", 1));
+            if (asha.maxEpochs() < asha.minEpochs()) {
+                throw error("search.asha.max-epochs", "= " + asha.maxEpochs() + " must be >= search.asha.min-epochs ("
+                        + asha.minEpochs() + ")");
+            }
+            var median = new StudySettings.Median(atLeast("search.median.grace-epochs", 1),
+                    atLeast("search.median.epochs-per-report", 1), atLeast("search.median.max-epochs", 1),
+                    atLeast("search.median.min-trials", 1));
+            if (median.maxEpochs() < median.graceEpochs()) {
+                throw error("search.median.max-epochs", "= " + median.maxEpochs()
+                        + " must be >= search.median.grace-epochs (" + median.graceEpochs() + ")");
+            }
+            var budget = new StudySettings.Budget(atLeast("search.budget.max-trials", 0),
+                    atLeastLong("search.budget.total-epochs", 0), duration("search.budget.wall-time"));
+            var search = new StudySettings.Search(
+                    oneOf("search.optimizer", OPTIMIZERS), atLeast("search.candidates", 2),
+                    atLeast("search.first-round-epochs", 1), atLeast("search.round-epochs", 1),
+                    atLeast("search.finalists", 1), atLeast("search.final-epochs", 1),
+                    atLeast("search.max-attempts", 1), oneOf("search.scheduler", SCHEDULERS), tpe, asha, median, budget);
+            if (search.finalists() >= search.candidates()) {
+                throw error("search.finalists", "must be smaller than search.candidates (" + search.candidates() + ")");
+            }
+            switch (search.scheduler()) {
+                case "elimination" -> {
+                    if (search.finalEpochs() < search.firstRoundEpochs()) {
+                        throw error("search.final-epochs", "must be at least search.first-round-epochs");
+                    }
+                }
+                case "asha", "hyperband" -> {
+                    if (search.finalEpochs() < asha.maxEpochs()) {
+                        throw error("search.final-epochs", "= " + search.finalEpochs()
+                                + " must be >= search.asha.max-epochs (" + asha.maxEpochs() + ") for scheduler "
+                                + search.scheduler());
+                    }
+                }
+                case "median" -> {
+                    if (search.finalEpochs() < median.maxEpochs()) {
+                        throw error("search.final-epochs", "= " + search.finalEpochs()
+                                + " must be >= search.median.max-epochs (" + median.maxEpochs() + ") for scheduler median");
+                    }
+                }
+                default -> {
+                }
+            }
+            return search;
+        }
+
+        private double gamma() {
+            double g = getDouble("search.tpe.gamma");
+            if (!(g > 0 && g <= 1)) {
+                throw error("search.tpe.gamma", "= " + g + " is outside (0, 1]");
+            }
+            return g;
+        }
+
+        private long atLeastLong(String key, long min) {
+            long v = getLong(key);
+            if (v < min) {
+                throw error(key, "= " + v + " must be >= " + min);
+            }
+            return v;
+        }
+
+        private java.time.Duration duration(String key) {
+            java.time.Duration d = get(key, lsh::getDuration, "a duration (e.g. 90m, 2h)");
+            if (d.isNegative()) {
+                throw error(key, "= " + value(key) + " must not be negative");
+            }
+            return d;
+        }
+
+        private StudySettings.Training training() {
+            double learningRate = positive("training.learning-rate");
+            String optimizer = oneOf("training.optimizer", TRAINING_OPTIMIZERS);
+            var adam = new StudySettings.Training.Adam(unitInterval("training.adam.beta1"),
+                    unitInterval("training.adam.beta2"), positive("training.adam.epsilon"),
+                    getBoolean("training.adam.decoupled-weight-decay"));
+            var schedule = new StudySettings.Training.LrSchedule(oneOf("training.lr-schedule.type", LR_SCHEDULES),
+                    getDouble("training.lr-schedule.factor"), getDouble("training.lr-schedule.gamma"),
+                    atLeast("training.lr-schedule.epochs", 1), nonNegative("training.lr-schedule.min-learning-rate"));
+            if (schedule.factor() <= 1) {
+                throw error("training.lr-schedule.factor", "= " + schedule.factor() + " must be > 1");
+            }
+            if (schedule.gamma() <= 0 || schedule.gamma() > 1) {
+                throw error("training.lr-schedule.gamma", "= " + schedule.gamma() + " is outside (0, 1]");
+            }
+            if (schedule.type().equals("cosine") && schedule.minLearningRate() >= learningRate) {
+                throw error("training.lr-schedule.min-learning-rate", "= " + schedule.minLearningRate()
+                        + " must be below training.learning-rate (" + learningRate + ")");
+            }
+            var ntAsgd = new StudySettings.Training.NtAsgd(getBoolean("training.nt-asgd.enabled"),
+                    atLeast("training.nt-asgd.non-monotone", 1));
+            if (ntAsgd.enabled() && !optimizer.equals("sgd")) {
+                throw error("training.nt-asgd.enabled", "= true needs training.optimizer = sgd (it averages SGD"
+                        + " iterates), not " + optimizer);
+            }
+            return new StudySettings.Training(
+                    atLeast("training.batch-size", 1), atLeast("training.bptt", 1), learningRate,
+                    nonNegative("training.clip-norm"), nonNegative("training.weight-decay"),
+                    atLeast("training.max-windows-per-epoch", 0), atLeast("training.eval-batch-size", 1),
+                    optimizer, adam, schedule, ntAsgd);
+        }
+
         private List<StudySettings.SpaceParameter> space() {
             if (!lsh.hasPath("space")) {
                 throw error("space", "is missing: a study needs at least one searched control");
             }
             Config space = lsh.getConfig("space");
             List<StudySettings.SpaceParameter> params = new ArrayList<>();
-            // HOCON objects are unordered: parameters come in the canonical order of SPACE_NAMES.
+            // HOCON objects are unordered: parameters come in the canonical order of SPACE_NAMES (parents first).
             List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(space.root().entrySet());
             entries.sort(java.util.Comparator.comparingInt(e -> SPACE_NAMES.contains(e.getKey())
                     ? SPACE_NAMES.indexOf(e.getKey()) : -1));
@@ -186,11 +304,32 @@ public final class StudySettingsLoader {
                         throw error(key, "lists a choice twice");
                     }
                     params.add(new StudySettings.SpaceParameter(name, choices, 0, 0, 0, false));
+                } else if (v.valueType() == ConfigValueType.OBJECT
+                        && space.getConfig(quote(name)).hasPath("choices")) {
+                    Config entry = space.getConfig(quote(name));
+                    for (String k : entry.root().keySet()) {
+                        if (!Set.of("choices", "when").contains(k)) {
+                            throw error(key + "." + k, "is unknown (allowed with choices: choices, when)");
+                        }
+                    }
+                    if (entry.getValue("choices").valueType() != ConfigValueType.LIST) {
+                        throw error(key + ".choices", "must be a list");
+                    }
+                    List<Object> choices = new ArrayList<>(((List<?>) entry.getValue("choices").unwrapped()));
+                    if (choices.isEmpty()) {
+                        throw error(key + ".choices", "has no choices");
+                    }
+                    if (choices.stream().distinct().count() != choices.size()) {
+                        throw error(key + ".choices", "lists a choice twice");
+                    }
+                    Map.Entry<String, Object> when = when(entry, key);
+                    params.add(new StudySettings.SpaceParameter(name, choices, 0, 0, 0, false,
+                            when == null ? null : when.getKey(), when == null ? null : when.getValue()));
                 } else if (v.valueType() == ConfigValueType.OBJECT) {
                     Config range = space.getConfig(quote(name));
                     for (String k : range.root().keySet()) {
-                        if (!Set.of("min", "max", "step", "log").contains(k)) {
-                            throw error(key + "." + k, "is unknown (allowed: min, max, step, log)");
+                        if (!Set.of("min", "max", "step", "log", "when").contains(k)) {
+                            throw error(key + "." + k, "is unknown (allowed: min, max, step, log, when, or choices)");
                         }
                     }
                     double min = getDouble(key + ".min");
@@ -206,15 +345,84 @@ public final class StudySettingsLoader {
                     if (log && min <= 0) {
                         throw error(key + ".min", "must be > 0 for a log range");
                     }
-                    params.add(new StudySettings.SpaceParameter(name, List.of(), min, max, step, log));
+                    Map.Entry<String, Object> when = when(range, key);
+                    params.add(new StudySettings.SpaceParameter(name, List.of(), min, max, step, log,
+                            when == null ? null : when.getKey(), when == null ? null : when.getValue()));
                 } else {
-                    throw error(key, "must be a list of choices or an object { min, max, step }");
+                    throw error(key, "must be a list of choices or an object { min, max, step } or { choices }");
                 }
             }
             if (params.isEmpty()) {
                 throw error("space", "is empty: a study needs at least one searched control");
             }
-            return params;
+            return parentsFirst(params);
+        }
+
+        /** The {@code when { PARENT = VALUE }} of a space entry, or null. */
+        private Map.Entry<String, Object> when(Config entry, String key) {
+            if (!entry.hasPath("when")) {
+                return null;
+            }
+            if (entry.getValue("when").valueType() != ConfigValueType.OBJECT) {
+                throw error(key + ".when", "must be an object { CONTROL = VALUE }");
+            }
+            Config when = entry.getConfig("when");
+            if (when.root().size() != 1) {
+                throw error(key + ".when", "must name exactly one control, got " + when.root().keySet());
+            }
+            String parent = when.root().keySet().iterator().next();
+            ConfigValue value = when.root().get(parent);
+            if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST
+                    || value.valueType() == ConfigValueType.NULL) {
+                throw error(key + ".when." + parent, "must be a single value");
+            }
+            return Map.entry(parent, value.unwrapped());
+        }
+
+        /** Checks every condition's parent and orders conditional entries after their parents. */
+        private List<StudySettings.SpaceParameter> parentsFirst(List<StudySettings.SpaceParameter> params) {
+            Map<String, StudySettings.SpaceParameter> byName = new java.util.LinkedHashMap<>();
+            params.forEach(p -> byName.put(p.name(), p));
+            for (StudySettings.SpaceParameter p : params) {
+                if (!p.conditional()) {
+                    continue;
+                }
+                String key = "space." + p.name() + ".when." + p.whenParent();
+                StudySettings.SpaceParameter parent = byName.get(p.whenParent());
+                if (parent == null || parent == p) {
+                    throw error(key, "names " + p.whenParent() + ", which is not another searched control (searched: "
+                            + String.join(", ", byName.keySet()) + ")");
+                }
+                if (parent.categorical() && parent.choices().stream().noneMatch(c -> sameValue(c, p.whenValue()))) {
+                    throw error(key, "= " + p.whenValue() + " is not one of the choices of space." + parent.name()
+                            + " " + parent.choices());
+                }
+            }
+            List<StudySettings.SpaceParameter> ordered = new ArrayList<>();
+            java.util.Set<String> placed = new java.util.HashSet<>();
+            while (ordered.size() < params.size()) {
+                boolean progress = false;
+                for (StudySettings.SpaceParameter p : params) {
+                    if (!placed.contains(p.name()) && (!p.conditional() || placed.contains(p.whenParent()))) {
+                        ordered.add(p);
+                        placed.add(p.name());
+                        progress = true;
+                        break; // restart: keep the canonical order among the placeable ones
+                    }
+                }
+                if (!progress) {
+                    throw error("space", "has a cycle of when conditions among "
+                            + params.stream().filter(p -> !placed.contains(p.name())).map(p -> p.name()).toList());
+                }
+            }
+            return ordered;
+        }
+
+        private static boolean sameValue(Object a, Object b) {
+            if (a instanceof Number x && b instanceof Number y) {
+                return x.doubleValue() == y.doubleValue();
+            }
+            return a.equals(b);
         }
 
         private List<Integer> hiddenSizes() {
@@ -321,6 +529,14 @@ public final class StudySettingsLoader {
             double v = getDouble(key);
             if (v <= 0 || v >= 1) {
                 throw error(key, "= " + v + " is outside (0, 1)");
+            }
+            return v;
+        }
+
+        private double unitInterval(String key) {
+            double v = getDouble(key);
+            if (v < 0 || v >= 1) {
+                throw error(key, "= " + v + " is outside [0, 1)");
             }
             return v;
         }

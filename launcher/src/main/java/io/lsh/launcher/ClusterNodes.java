@@ -1,6 +1,11 @@
 package io.lsh.launcher;
 
 import io.lsh.config.ClusterNodeConfig;
+import io.lsh.config.ClusterTls;
+import io.lsh.coordinator.ArtifactServer;
+import io.lsh.worker.CheckpointTransfer;
+import io.lsh.worker.TrialExecutor;
+import java.util.Optional;
 import io.lsh.config.StudySettings;
 import io.lsh.coordinator.CoordinatorNode;
 import io.lsh.coordinator.StudyFolder;
@@ -32,32 +37,45 @@ final class ClusterNodes {
 
     /** Starts a coordinator node bound to {@code bind}, the cluster's seed node. */
     static ActorSystem<Void> startCoordinator(StudySettings settings, StudyFolder folder, boolean resume, HostPort bind,
-                                              CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
+                                              Optional<ClusterTls> tls, CompletableFuture<StudyOutcome> outcome,
+                                              CoordinatorMetrics metrics) {
+        Optional<ArtifactServer> artifacts = settings.cluster().transfersCheckpoints()
+                ? Optional.of(ArtifactServer.start(bind.host(), settings.cluster().artifactPort(),
+                folder.checkpoint(0, 0).getParent(), tls.map(ClusterTls::sslContext)))
+                : Optional.empty();
         ActorSystem<Void> system = ActorSystem.create(
-                CoordinatorNode.create(settings, folder, outcome, metrics, resume),
+                CoordinatorNode.create(settings, folder, outcome, metrics, resume, artifacts),
                 ClusterNodeConfig.SYSTEM_NAME,
-                ClusterNodeConfig.node(bind.host(), bind.port(), List.of(bind.toString()), "coordinator"));
-        system.getWhenTerminated().thenRun(() -> outcome.completeExceptionally(
-                new IllegalStateException("the coordinator stopped before the study ended (see lsh.log)")));
+                ClusterNodeConfig.node(bind.host(), bind.port(), List.of(bind.toString()), "coordinator", tls));
+        system.getWhenTerminated().thenRun(() -> {
+            artifacts.ifPresent(ArtifactServer::close);
+            outcome.completeExceptionally(
+                    new IllegalStateException("the coordinator stopped before the study ended (see lsh.log)"));
+        });
         return system;
     }
 
     /** Starts a worker node with one worker per device, joining the coordinator at {@code join}. */
     static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join,
-                                          WorkerMetrics metrics) {
-        return startWorkers(nodeId, devices, bind, join, metrics, () -> { });
+                                          WorkerMetrics metrics, CheckpointCache cache) {
+        return startWorkers(nodeId, devices, bind, join, Optional.empty(), metrics, cache, () -> { });
     }
 
     /**
      * Starts a worker node with one worker per device, joining the coordinator at {@code join};
      * {@code onCoordinatorLost} runs when the coordinator vanished without ending the study (the node then stops).
+     * Checkpoints named by URL (the coordinator's artifact store) are copied through {@code cache}.
      */
     static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join,
-                                          WorkerMetrics metrics, Runnable onCoordinatorLost) {
+                                          Optional<ClusterTls> tls, WorkerMetrics metrics, CheckpointCache cache,
+                                          Runnable onCoordinatorLost) {
         NdRuntime.configureForCpuWorkers((int) devices.stream().filter("cpu"::equals).count());
-        return ActorSystem.create(WorkerNode.create(nodeId, devices, LmTrialExecutor::new, metrics, onCoordinatorLost),
+        Optional<javax.net.ssl.SSLContext> ssl = tls.map(ClusterTls::sslContext);
+        java.util.function.Function<String, TrialExecutor> executor = workerId -> new CheckpointTransfer(
+                new LmTrialExecutor(), cache.forWorker(workerId), ssl, metrics, workerId);
+        return ActorSystem.create(WorkerNode.create(nodeId, devices, executor, metrics, onCoordinatorLost),
                 ClusterNodeConfig.SYSTEM_NAME,
-                ClusterNodeConfig.node(bind.host(), bind.port(), List.of(join.toString()), "worker"));
+                ClusterNodeConfig.node(bind.host(), bind.port(), List.of(join.toString()), "worker", tls));
     }
 
     /** @return true when a node stopped because the cluster downed it (split-brain resolver), not by itself */

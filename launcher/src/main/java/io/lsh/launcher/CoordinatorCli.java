@@ -32,6 +32,9 @@ final class CoordinatorCli implements Callable<Integer> {
     @Mixin
     StudyOptions study;
 
+    @Mixin
+    TlsOptions tlsOptions;
+
     @Option(names = "--bind", paramLabel = "HOST:PORT", description = "Address the coordinator binds to and "
             + "workers join (default: 127.0.0.1:" + DEFAULT_PORT + "; loopback only unless you change it).")
     String bind = "127.0.0.1:" + DEFAULT_PORT;
@@ -40,11 +43,12 @@ final class CoordinatorCli implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort address = HostPort.parse("--bind", bind, DEFAULT_PORT);
         StudySettings settings = study.settings(spec.commandLine(), Map.of());
+        var tls = tlsOptions.tls(spec.commandLine());
         return study.runStudy(settings, spec.commandLine().getOut(), folder -> {
             CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
                     settings.metrics().coordinatorPort())) {
-                ActorSystem<Void> node = ClusterNodes.startCoordinator(settings, folder, study.resuming(), address, outcome,
+                ActorSystem<Void> node = ClusterNodes.startCoordinator(settings, folder, study.resuming(), address, tls, outcome,
                         new CoordinatorMetrics(metrics.registry()));
                 LoggerFactory.getLogger("io.lsh.study").info(
                         "Coordinator listening on {}; start workers with: bin/lsh worker --join {}", address, address);

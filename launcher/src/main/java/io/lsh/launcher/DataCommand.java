@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code lsh data}: corpus utilities. */
 @Command(name = "data", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = "Corpus utilities.", subcommands = DataCommand.Verify.class)
+        description = "Corpus utilities.", subcommands = {DataCommand.Verify.class, DataFetchCommand.class})
 final class DataCommand implements Runnable {
 
     @Spec

@@ -26,16 +26,16 @@ final class EmbeddedStudy {
                 settings.cluster().port() == 0 ? ClusterNodes.freePort(host) : settings.cluster().port());
         CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
         try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
-                settings.metrics().coordinatorPort())) {
+                settings.metrics().coordinatorPort()); CheckpointCache cache = CheckpointCache.create()) {
             CoordinatorMetrics coordinatorMetrics = new CoordinatorMetrics(metrics.registry());
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes);
-            ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, resume, coordinatorAddress,
-                    outcome, coordinatorMetrics);
+            ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, resume,
+                    coordinatorAddress, java.util.Optional.empty(), outcome, coordinatorMetrics);
             ActorSystem<Void> workers = null;
             try {
                 workers = ClusterNodes.startWorkers("embedded",
                         Collections.nCopies(settings.cluster().workers(), "cpu"), new HostPort(host, 0),
-                        coordinatorAddress, workerMetrics);
+                        coordinatorAddress, workerMetrics, cache);
                 return ClusterNodes.await(outcome);
             } finally {
                 ClusterNodes.terminate(workers);

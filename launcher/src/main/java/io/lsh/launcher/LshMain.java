@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 /** The {@code lsh} command line. */
 @Command(name = "lsh", mixinStandardHelpOptions = true, versionProvider = LshMain.Version.class,
         description = "Lyapunov-spectrum hyperpruning: find the best pruned variant of an RNN language model fast.",
-        subcommands = {SearchCommand.class, CoordinatorCli.class, WorkerCli.class, ReportCommand.class, DataCommand.class,
-            SpectrumCommand.class,
+        subcommands = {SearchCommand.class, CompareCommand.class, CoordinatorCli.class, WorkerCli.class, ReportCommand.class, DataCommand.class,
+            SpectrumCommand.class, ExportCommand.class,
             CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class LshMain implements Runnable {

@@ -78,13 +78,13 @@ final class StudyOptions {
             }
             overrides.put(set.substring(0, eq).trim().replaceFirst("^lsh\\.", ""), set.substring(eq + 1).trim());
         }
-        overrides.putAll(extra);
         if (seed != null) {
             overrides.put("study.seed", seed);
         }
         if (out != null) {
             overrides.put("study.out", out.toString());
         }
+        overrides.putAll(extra); // the command's own settings come last
         return StudySettingsLoader.load(Optional.ofNullable(config), overrides);
     }
 
@@ -102,6 +102,17 @@ final class StudyOptions {
             stdout.flush();
             return LshMain.OK;
         }
+        return run(settings, stdout, run).completed() ? LshMain.OK : LshMain.FAILED;
+    }
+
+    /**
+     * Checks everything, creates (or, with --resume, reopens) the study folder, runs the study with its log in the
+     * folder, prints the leaderboard and writes the report.
+     *
+     * @return the study's outcome
+     */
+    StudyOutcome run(StudySettings settings, PrintWriter stdout, Function<StudyFolder, StudyOutcome> run)
+            throws Exception {
         PruningNames.check(settings);
         StudyPlan plan = StudyPlan.of(settings);
         Corpus corpus = CorpusReader.read(settings.corpus().dir(), settings.corpus().maxVocab());
@@ -133,6 +144,6 @@ final class StudyOptions {
         }
         stdout.println("Study folder: " + folder.path());
         stdout.flush();
-        return outcome.completed() ? LshMain.OK : LshMain.FAILED;
+        return outcome;
     }
 }

@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,6 +46,9 @@ final class WorkerCli implements Callable<Integer> {
             + "gets cores / N BLAS threads.")
     int workers = 1;
 
+    @Mixin
+    TlsOptions tlsOptions;
+
     @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port of this JVM's Prometheus endpoint "
             + "(default: lsh.metrics.worker-port = 0, a free port; the URL is logged).")
     Integer metricsPort;
@@ -70,19 +74,21 @@ final class WorkerCli implements Callable<Integer> {
         if (metricsBind != null && metricsBind.isBlank()) {
             throw new UserInputException("--metrics-bind must not be empty");
         }
+        var tls = tlsOptions.tls(spec.commandLine());
         // no study file here: lsh.metrics comes from reference.conf (and -Dlsh.metrics.* system properties)
         StudySettings.Metrics settings = StudySettingsLoader.load(Optional.empty(), Map.of()).metrics();
         String nodeId = InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
         try (MetricsEndpoint metrics = MetricsEndpoint.start(settings,
                 metricsBind != null ? metricsBind : settings.host(),
-                metricsPort != null ? metricsPort : settings.workerPort())) {
+                metricsPort != null ? metricsPort : settings.workerPort());
+             CheckpointCache cache = CheckpointCache.create()) {
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes);
             AtomicBoolean coordinatorLost = new AtomicBoolean(true);
             while (coordinatorLost.getAndSet(false)) {
                 // A coordinator that crashed and restarts (lsh coordinator --resume) forms a new cluster: a fresh
                 // node joins it, and its workers register again (the coordinator re-adopts them).
                 ActorSystem<Void> node = ClusterNodes.startWorkers(nodeId, Collections.nCopies(workers, device),
-                        address, coordinator, workerMetrics, () -> coordinatorLost.set(true));
+                        address, coordinator, tls, workerMetrics, cache, () -> coordinatorLost.set(true));
                 LoggerFactory.getLogger("io.lsh.study").info("Worker node {} with {} {} worker(s), joining {}",
                         nodeId, workers, device, coordinator);
                 node.getWhenTerminated().toCompletableFuture().join();

@@ -23,45 +23,37 @@ class MultiJvmStudyTest {
     @TempDir
     Path out;
 
-    private final List<Process> processes = new ArrayList<>();
+    private LshProcesses lsh;
+
+    @org.junit.jupiter.api.BeforeEach
+    void processes() {
+        lsh = new LshProcesses(out, "-Dpekko.cluster.split-brain-resolver.stable-after=2s");
+    }
 
     @AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
+        lsh.close();
     }
 
-    private Process lsh(String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                // detect a killed worker within seconds instead of the production default of 20 s
-                "-Dpekko.cluster.split-brain-resolver.stable-after=2s",
-                "-cp", System.getProperty("java.class.path"), LshMain.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(out.resolve(name + ".out").toFile());
-        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        Process p = builder.start();
-        processes.add(p);
-        return p;
-    }
 
-    private Process coordinator(int port) throws Exception {
-        return lsh("coordinator", "coordinator", "--config", RepoPaths.tinyStudy().toString(),
+    private Process coordinator(int port, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("coordinator", "--config", RepoPaths.tinyStudy().toString(),
                 "--set", "corpus.dir=" + RepoPaths.builtInCorpus(),
-                "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port);
+                "--out", out.resolve("studies").toString(), "--bind", "127.0.0.1:" + port));
+        args.addAll(List.of(extra));
+        return lsh.start("coordinator", args.toArray(String[]::new));
     }
 
     /**
      * Starts the coordinator and waits until it has bound its port, so that a worker binding port 0 cannot be given
      * the same (ephemeral) port first.
      */
-    private Process listeningCoordinator(int port) throws Exception {
-        Process coordinator = coordinator(port);
+    private Process listeningCoordinator(int port, String... extra) throws Exception {
+        Process coordinator = coordinator(port, extra);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (!(Files.exists(out.resolve("coordinator.out"))
-                && output("coordinator").contains("Coordinator listening on"))) {
-            assertTrue(coordinator.isAlive(), "the coordinator runs: " + output("coordinator"));
+                && lsh.output("coordinator").contains("Coordinator listening on"))) {
+            assertTrue(coordinator.isAlive(), "the coordinator runs: " + lsh.output("coordinator"));
             assertTrue(System.nanoTime() < deadline, "the coordinator listens within a minute");
             Thread.sleep(100);
         }
@@ -74,32 +66,30 @@ class MultiJvmStudyTest {
         }
     }
 
-    private String output(String name) throws Exception {
-        return Files.readString(out.resolve(name + ".out"));
-    }
 
     @Test
     void coordinatorAndTwoWorkerProcessesRunAStudy() throws Exception {
         int port = ClusterNodes.freePort("127.0.0.1");
         Process coordinator = listeningCoordinator(port);
-        Process w1 = lsh("w1", "worker", "--join", "127.0.0.1:" + port);
-        Process w2 = lsh("w2", "worker", "--join", "127.0.0.1:" + port);
+        Process w1 = lsh.start("w1", "worker", "--join", "127.0.0.1:" + port);
+        Process w2 = lsh.start("w2", "worker", "--join", "127.0.0.1:" + port);
         assertTrue(coordinator.waitFor(4, TimeUnit.MINUTES), "the study ends");
-        assertEquals(0, coordinator.exitValue(), output("coordinator"));
-        assertTrue(output("coordinator").contains("SELECTED"), output("coordinator"));
+        assertEquals(0, coordinator.exitValue(), lsh.output("coordinator"));
+        assertTrue(lsh.output("coordinator").contains("SELECTED"), lsh.output("coordinator"));
         assertTrue(w1.waitFor(60, TimeUnit.SECONDS) && w2.waitFor(60, TimeUnit.SECONDS), "workers leave at the end");
-        assertEquals(0, w1.exitValue(), output("w1"));
+        assertEquals(0, w1.exitValue(), lsh.output("w1"));
         String journal = Files.readString(studyFolder().resolve("journal.jsonl"));
         assertEquals(2, journal.lines().filter(l -> l.contains("\"event\":\"worker_registered\"")).count(), journal);
         assertEquals(5, Files.readAllLines(studyFolder().resolve("trials.csv")).size());
     }
 
+    /** Also: checkpoints travel through the coordinator's artifact store, not the shared study folder. */
     @Test
     void aKilledWorkerLosesItsTrialToTheOthers() throws Exception {
         int port = ClusterNodes.freePort("127.0.0.1");
-        Process coordinator = listeningCoordinator(port);
-        Process victim = lsh("victim", "worker", "--join", "127.0.0.1:" + port);
-        lsh("w2", "worker", "--join", "127.0.0.1:" + port);
+        Process coordinator = listeningCoordinator(port, "--set", "cluster.checkpoint-transfer=coordinator");
+        Process victim = lsh.start("victim", "worker", "--join", "127.0.0.1:" + port);
+        lsh.start("w2", "worker", "--join", "127.0.0.1:" + port);
         // kill the victim as soon as it holds a candidate trial
         Path journal = null;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -124,26 +114,32 @@ class MultiJvmStudyTest {
         }
         assertTrue(killed, "the victim got a candidate trial");
         assertTrue(coordinator.waitFor(4, TimeUnit.MINUTES), "the study ends without the victim");
-        assertEquals(0, coordinator.exitValue(), output("coordinator"));
+        assertEquals(0, coordinator.exitValue(), lsh.output("coordinator"));
         String events = Files.readString(journal);
         assertTrue(events.contains("\"event\":\"worker_lost\""), "the loss is recorded");
         assertEquals(5, Files.readAllLines(studyFolder().resolve("trials.csv")).size());
         assertTrue(Files.readString(studyFolder().resolve("trials.csv")).lines().skip(1)
                 .noneMatch(l -> l.contains(",FAILED,")), "the lost trial was resumed elsewhere, not failed");
         assertTrue(new File(studyFolder().toFile(), "selected-model.lshc").isFile());
+        assertTrue(lsh.output("coordinator").contains("Artifact store for checkpoints on http://127.0.0.1:"),
+                lsh.output("coordinator"));
+        assertTrue(events.contains("\"worker_lost\""));
+        try (Stream<Path> s = Files.list(studyFolder().resolve("checkpoints"))) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".part")), "no partial upload left");
+        }
     }
 
     @Test
     void aKilledCoordinatorResumesAndReadoptsTheLiveWorkers() throws Exception {
         int port = ClusterNodes.freePort("127.0.0.1");
         Process first = listeningCoordinator(port);
-        Process w1 = lsh("w1", "worker", "--join", "127.0.0.1:" + port);
-        Process w2 = lsh("w2", "worker", "--join", "127.0.0.1:" + port);
+        Process w1 = lsh.start("w1", "worker", "--join", "127.0.0.1:" + port);
+        Process w2 = lsh.start("w2", "worker", "--join", "127.0.0.1:" + port);
         // kill -9 the coordinator once two candidate segments are ranked
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         Path journal = null;
         while (first.isAlive()) {
-            assertTrue(System.nanoTime() < deadline, "the study got going: " + output("coordinator"));
+            assertTrue(System.nanoTime() < deadline, "the study got going: " + lsh.output("coordinator"));
             Thread.sleep(100);
             if (journal == null && Files.isDirectory(out.resolve("studies"))) {
                 try (Stream<Path> s = Files.list(out.resolve("studies"))) {
@@ -156,14 +152,14 @@ class MultiJvmStudyTest {
             }
         }
         Path study = studyFolder();
-        Process second = lsh("coordinator-2", "coordinator", "--resume", study.toString(),
+        Process second = lsh.start("coordinator-2", "coordinator", "--resume", study.toString(),
                 "--bind", "127.0.0.1:" + port);
         assertTrue(second.waitFor(4, TimeUnit.MINUTES), "the resumed study ends");
-        assertEquals(0, second.exitValue(), output("coordinator-2"));
-        assertTrue(output("coordinator-2").contains("SELECTED"), output("coordinator-2"));
+        assertEquals(0, second.exitValue(), lsh.output("coordinator-2"));
+        assertTrue(lsh.output("coordinator-2").contains("SELECTED"), lsh.output("coordinator-2"));
         assertTrue(w1.waitFor(60, TimeUnit.SECONDS) && w2.waitFor(60, TimeUnit.SECONDS), "workers leave at the end");
-        assertEquals(0, w1.exitValue(), output("w1"));
-        assertEquals(0, w2.exitValue(), output("w2"));
+        assertEquals(0, w1.exitValue(), lsh.output("w1"));
+        assertEquals(0, w2.exitValue(), lsh.output("w2"));
 
         List<String> events = Files.readAllLines(journal);
         int resumedAt = events.indexOf(events.stream().filter(l -> l.contains("\"event\":\"study_resumed\""))

@@ -34,28 +34,21 @@ class StudyResumeTest {
     @TempDir
     Path out;
 
-    private final List<Process> processes = new ArrayList<>();
+    private LshProcesses lsh;
+
+    @org.junit.jupiter.api.BeforeEach
+    void processes() {
+        lsh = new LshProcesses(out);
+    }
 
     @AfterEach
     void killLeftovers() {
-        processes.forEach(Process::destroyForcibly);
+        lsh.close();
     }
 
-    private Process lsh(String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), LshMain.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(out.resolve(name + ".out").toFile());
-        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        Process p = builder.start();
-        processes.add(p);
-        return p;
-    }
 
     private Process search(String name, Path parent) throws Exception {
-        return lsh(name, "search", "--config", RepoPaths.tinyStudy().toString(),
+        return lsh.start(name, "search", "--config", RepoPaths.tinyStudy().toString(),
                 "--set", "corpus.dir=" + RepoPaths.builtInCorpus(), "--set", "metrics.enabled=false",
                 "--out", parent.toString());
     }
@@ -94,9 +87,6 @@ class StudyResumeTest {
         }
     }
 
-    private String output(String name) throws Exception {
-        return Files.readString(out.resolve(name + ".out"));
-    }
 
     /** Per trial: configuration, state, reason and every round's metrics (no timings, no paths). */
     private static Map<Integer, String> outcomes(Path study) throws Exception {
@@ -121,7 +111,7 @@ class StudyResumeTest {
         Path uninterrupted = out.resolve("uninterrupted");
         Process reference = search("uninterrupted", uninterrupted);
         assertTrue(reference.waitFor(4, TimeUnit.MINUTES), "the uninterrupted study ends");
-        assertEquals(0, reference.exitValue(), output("uninterrupted"));
+        assertEquals(0, reference.exitValue(), lsh.output("uninterrupted"));
         Path full = onlyStudy(uninterrupted);
         long total = engineEvents(full.resolve("journal.jsonl"));
         assertTrue(total >= 12, "a tiny study has enough engine events to cut: " + total);
@@ -132,12 +122,12 @@ class StudyResumeTest {
         Path crashed = out.resolve("crashed");
         killAfter(search("run-1", crashed), crashed, firstKill);
         Path study = onlyStudy(crashed);
-        killAfter(lsh("run-2", "search", "--resume", study.toString()), crashed, secondKill);
-        Process last = lsh("run-3", "search", "--resume", study.toString());
+        killAfter(lsh.start("run-2", "search", "--resume", study.toString()), crashed, secondKill);
+        Process last = lsh.start("run-3", "search", "--resume", study.toString());
         assertTrue(last.waitFor(4, TimeUnit.MINUTES), "the resumed study ends");
-        assertEquals(0, last.exitValue(), output("run-3"));
-        assertTrue(output("run-3").contains("SELECTED"), output("run-3"));
-        assertTrue(output("run-2").contains("Resuming the study in"), output("run-2"));
+        assertEquals(0, last.exitValue(), lsh.output("run-3"));
+        assertTrue(lsh.output("run-3").contains("SELECTED"), lsh.output("run-3"));
+        assertTrue(lsh.output("run-2").contains("Resuming the study in"), lsh.output("run-2"));
 
         assertEquals(outcomes(full), outcomes(study), "same trials, decisions and metrics as without the crashes");
         assertEquals(spectraRows(full), spectraRows(study), "same spectra, each once");
@@ -159,20 +149,20 @@ class StudyResumeTest {
         }
         assertFalse(completed.isEmpty());
 
-        Process again = lsh("again", "search", "--resume", study.toString());
+        Process again = lsh.start("again", "search", "--resume", study.toString());
         assertTrue(again.waitFor(1, TimeUnit.MINUTES));
-        assertEquals(LshMain.USAGE, again.exitValue(), output("again"));
-        assertEquals(1, output("again").strip().lines().count(), output("again"));
-        assertTrue(output("again").contains("already finished"), output("again"));
+        assertEquals(LshMain.USAGE, again.exitValue(), lsh.output("again"));
+        assertEquals(1, lsh.output("again").strip().lines().count(), lsh.output("again"));
+        assertTrue(lsh.output("again").contains("already finished"), lsh.output("again"));
     }
 
     @Test
     void resumingAFolderThatIsNoStudyIsAOneLineError() throws Exception {
         Path notAStudy = Files.createDirectories(out.resolve("empty"));
-        Process p = lsh("empty", "search", "--resume", notAStudy.toString());
+        Process p = lsh.start("empty", "search", "--resume", notAStudy.toString());
         assertTrue(p.waitFor(1, TimeUnit.MINUTES));
-        assertEquals(LshMain.USAGE, p.exitValue(), output("empty"));
-        assertEquals(1, output("empty").strip().lines().count(), output("empty"));
-        assertTrue(output("empty").contains(notAStudy.toString()), output("empty"));
+        assertEquals(LshMain.USAGE, p.exitValue(), lsh.output("empty"));
+        assertEquals(1, lsh.output("empty").strip().lines().count(), lsh.output("empty"));
+        assertTrue(lsh.output("empty").contains(notAStudy.toString()), lsh.output("empty"));
     }
 }

@@ -45,6 +45,8 @@ public final class WorkerMetrics {
     private final Counter completed;
     private final Counter failed;
     private final Counter cancelled;
+    private final Counter transferBytes;
+    private final Counter transferSeconds;
 
     /**
      * Registers the worker metrics without an off-heap gauge.
@@ -90,6 +92,12 @@ public final class WorkerMetrics {
                 .help("Trial runs (segments) that failed").labelNames(labels).register(registry);
         cancelled = Counter.builder().name("lsh_worker_trials_cancelled_total")
                 .help("Trial runs (segments) stopped by the coordinator").labelNames(labels).register(registry);
+        transferBytes = Counter.builder().name("lsh_worker_checkpoint_transfer_bytes_total")
+                .help("Checkpoint bytes moved to or from the coordinator's artifact store")
+                .labelNames("worker", "direction").register(registry);
+        transferSeconds = Counter.builder().name("lsh_worker_checkpoint_transfer_seconds_total")
+                .help("Wall time spent moving checkpoints to or from the coordinator's artifact store")
+                .labelNames("worker", "direction").register(registry);
         if (offHeapBytes != null) {
             GaugeWithCallback.builder().name("lsh_worker_offheap_memory_bytes")
                     .help("Native (off-heap) memory held by the tensor library in this JVM")
@@ -106,6 +114,24 @@ public final class WorkerMetrics {
         }
         currentTrial.labelValues(worker, device).set(-1);
         busy.labelValues(worker, device).set(0);
+        for (String direction : new String[] {"upload", "download"}) {
+            transferBytes.initLabelValues(worker, direction);
+            transferSeconds.initLabelValues(worker, direction);
+        }
+    }
+
+    /**
+     * A checkpoint moved between this worker and the coordinator's artifact store.
+     *
+     * @param worker    the worker
+     * @param upload    true for an upload, false for a download
+     * @param bytes     its size
+     * @param seconds   wall time of the transfer
+     */
+    public void checkpointTransferred(String worker, boolean upload, long bytes, double seconds) {
+        String direction = upload ? "upload" : "download";
+        transferBytes.labelValues(worker, direction).inc(bytes);
+        transferSeconds.labelValues(worker, direction).inc(seconds);
     }
 
     /** The worker started a run of {@code trialId}. */

@@ -4,7 +4,7 @@ package io.lsh.protocol;
 public final class ProtocolVersion {
 
     /** Bump on every incompatible change of a record in this module. */
-    public static final int CURRENT = 2;
+    public static final int CURRENT = 3;
 
     private ProtocolVersion() {
     }

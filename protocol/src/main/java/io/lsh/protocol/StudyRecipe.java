@@ -14,7 +14,7 @@ import java.util.List;
  * @param tiedWeights         whether the decoder shares the embedding matrix
  * @param batchSize           training batch size B (columns of the batchified stream)
  * @param bptt                truncated-BPTT window length
- * @param learningRate        SGD learning rate
+ * @param learningRate        base learning rate (of epoch 1)
  * @param clipNorm            global gradient-norm clip (0 = off)
  * @param weightDecay         L2 weight decay
  * @param maxWindowsPerEpoch  cap on BPTT windows per epoch (0 = full epoch)
@@ -28,6 +28,8 @@ import java.util.List;
  * @param spectrumExponents   k, number of exponents (0 = all)
  * @param spectrumLogBase     logarithm base of the exponents
  * @param jacobianTransposed  reproduce the authors' LSTM quirk (multiply by J transposed)
+ * @param optimizer           update rule, learning-rate schedule and NT-ASGD ({@code null} reads as
+ *                            {@link OptimizerRecipe#defaults()})
  */
 public record StudyRecipe(
         String corpusDir,
@@ -51,9 +53,31 @@ public record StudyRecipe(
         int spectrumBatch,
         int spectrumExponents,
         double spectrumLogBase,
-        boolean jacobianTransposed) implements CborSerializable {
+        boolean jacobianTransposed,
+        OptimizerRecipe optimizer) implements CborSerializable {
 
     public StudyRecipe {
         hiddenSizes = List.copyOf(hiddenSizes);
+        optimizer = optimizer == null ? OptimizerRecipe.defaults() : optimizer;
+    }
+
+    /** A recipe training with {@link OptimizerRecipe#defaults()} (plain SGD, constant rate). */
+    public StudyRecipe(String corpusDir, int maxVocab, int embeddingSize, List<Integer> hiddenSizes, double dropout,
+                       boolean tiedWeights, int batchSize, int bptt, double learningRate, double clipNorm,
+                       double weightDecay, int maxWindowsPerEpoch, int evalBatchSize, double sparsity,
+                       double deathRateFloor, int plannedEpochs, int spectrumSteps, int spectrumWarmup,
+                       int spectrumBatch, int spectrumExponents, double spectrumLogBase, boolean jacobianTransposed) {
+        this(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt, learningRate,
+                clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor, plannedEpochs,
+                spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase, jacobianTransposed,
+                OptimizerRecipe.defaults());
+    }
+
+    /** The same recipe with another optimizer part. */
+    public StudyRecipe withOptimizer(OptimizerRecipe newOptimizer) {
+        return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
+                learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
+                plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
+                jacobianTransposed, newOptimizer);
     }
 }

@@ -51,6 +51,12 @@ public sealed interface WorkerCommand extends CborSerializable {
         public RunTrial {
             referenceSpectra = List.copyOf(referenceSpectra);
         }
+
+        /** The same work with other checkpoint locations (a worker's local copies of transferred checkpoints). */
+        public RunTrial withCheckpoints(String resumeFrom, String writeTo) {
+            return new RunTrial(trialId, attempt, phase, round, pruning, seed, fromEpoch, toEpoch, spectrumEveryEpoch,
+                    resumeFrom, writeTo, recipe, referenceSpectra, replyTo);
+        }
     }
 
     /** Stop the given trial as soon as the current chunk of device work ends; no report follows. */

@@ -14,6 +14,7 @@ import io.lsh.search.scheduler.Decision;
 import io.lsh.search.scheduler.EliminationSettings;
 import io.lsh.search.trial.Phase;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -53,6 +54,10 @@ public final class Coordinator {
     private record WorkerLost(String workerId) implements Message {
     }
 
+    /** lsh.search.budget.wall-time has passed since the study started. */
+    private record WallTimeUp() implements Message {
+    }
+
     /**
      * Group commit: sync the journal's buffered events, then send what they decided ({@link StudyJournal}). Sent to
      * itself only, never serialized.
@@ -73,6 +78,8 @@ public final class Coordinator {
     private final CompletableFuture<StudyOutcome> outcome;
     private final ActorRef<CoordinatorCommand> self;
     private final CoordinatorMetrics metrics;
+    /** Where checkpoints travel when nodes share no filesystem; empty: the study folder is shared. */
+    private final Optional<ArtifactServer> artifacts;
     private final Instant started;
 
     private final Map<String, ActorRef<WorkerCommand>> workers = new LinkedHashMap<>();
@@ -90,8 +97,10 @@ public final class Coordinator {
 
     private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
                         CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
-                        Optional<JournalReplay.Recovered> recovered, StudyJournal.Sync journalSync) {
+                        Optional<JournalReplay.Recovered> recovered, Optional<ArtifactServer> artifacts,
+                        StudyJournal.Sync journalSync) {
         this.context = context;
+        this.artifacts = artifacts;
         this.metrics = metrics;
         this.plan = plan;
         this.folder = folder;
@@ -149,19 +158,34 @@ public final class Coordinator {
      */
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                            CoordinatorMetrics metrics, boolean resume) {
-        return create(plan, folder, outcome, metrics, resume, StudyJournal.Sync.GROUP);
+        return create(plan, folder, outcome, metrics, resume, Optional.empty());
+    }
+
+    /**
+     * @param plan      the study
+     * @param folder    its folder (created, settings written; with {@code resume}, the folder of a crashed study)
+     * @param outcome   completed with the leaderboard when the study ends
+     * @param metrics   updated after every message (registered in the JVM's metrics registry)
+     * @param resume    continue the study recorded in the folder's journal ({@link JournalReplay})
+     * @param artifacts the artifact store checkpoints travel through; empty when every node sees the study folder
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
+                                           CoordinatorMetrics metrics, boolean resume,
+                                           Optional<ArtifactServer> artifacts) {
+        return create(plan, folder, outcome, metrics, resume, artifacts, StudyJournal.Sync.GROUP);
     }
 
     /** As above, with the journal's durability mode (the scale benchmark compares them). */
     static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
-                                    CoordinatorMetrics metrics, boolean resume, StudyJournal.Sync journalSync) {
-        return Behaviors.setup(context -> {
+                                    CoordinatorMetrics metrics, boolean resume, Optional<ArtifactServer> artifacts,
+                                    StudyJournal.Sync journalSync) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Optional<JournalReplay.Recovered> recovered = resume
                     ? Optional.of(JournalReplay.replay(plan, folder)) : Optional.empty();
-            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered,
+            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered, artifacts,
                     journalSync);
             metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
-                    plan.elimination().plan().epochs() + plan.settings().search().finalEpochs());
+                    plan.plannedEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
             if (recovered.isPresent()) {
                 coordinator.resumed(recovered.get());
@@ -173,9 +197,14 @@ public final class Coordinator {
                         plan.settings().study().name(), plan.settings().search().candidates(),
                         plan.settings().pruning().sparsity(), plan.settings().study().objective());
             }
+            plan.wallTimeBudget().ifPresent(budget -> {
+                // counted from the study's start, so a resumed study keeps the time it already spent
+                Duration left = budget.minus(Duration.between(coordinator.started, Instant.now()));
+                timers.startSingleTimer(new WallTimeUp(), left.isNegative() ? Duration.ZERO : left);
+            });
             coordinator.journal.sync();
             return coordinator.behavior();
-        });
+        }));
     }
 
     /** After a replay: the segments that were running are lost (they run again from their last checkpoint). */
@@ -199,6 +228,7 @@ public final class Coordinator {
         return Behaviors.receive(Message.class)
                 .onMessage(Wire.class, m -> published(onWire(m)))
                 .onMessage(WorkerLost.class, m -> published(onWorkerLost(m)))
+                .onMessage(WallTimeUp.class, m -> published(onWallTimeUp()))
                 .onMessage(SyncJournal.class, m -> {
                     syncScheduled = false;
                     journal.sync();
@@ -317,9 +347,12 @@ public final class Coordinator {
         TrialMetrics m = c.metrics();
         Map<String, Object> fields = new LinkedHashMap<>(StudyResults.metricFields(c.trialId(), c.attempt(),
                 c.workerId(), m));
-        fields.put("checkpoint", c.checkpoint());
+        // the file in the study folder, also when it came through the artifact store (whose URL changes on restart)
+        String checkpoint = artifacts.flatMap(s -> s.localFile(c.checkpoint())).map(Object::toString)
+                .orElse(c.checkpoint());
+        fields.put("checkpoint", checkpoint);
         journal.append("run_completed", fields);
-        results.recordCheckpoint(c.trialId(), c.checkpoint());
+        results.recordCheckpoint(c.trialId(), checkpoint);
         if (c.trialId() == StudyPlan.REFERENCE_TRIAL) {
             reference = reference.afterCompleted(m.epoch(), plan.settings().search().finalEpochs());
             if (plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
@@ -423,6 +456,31 @@ public final class Coordinator {
         return finishIfDone();
     }
 
+    /** The wall-time budget is spent: nothing new starts; the study closes once the running segments end. */
+    private Behavior<Message> onWallTimeUp() {
+        if (engine.isFinished()) {
+            return Behaviors.same();
+        }
+        PROGRESS.info("Wall-time budget of {} spent: no new work; the study ends when the {} running segment(s) "
+                + "end", plan.wallTimeBudget().map(StudyResults::formatDuration).orElse("?"), running.size());
+        journal.append(JournalReplay.WALL_TIME_UP, Map.of());
+        engine.onWallTimeExhausted();
+        Assignment rest = running.get(StudyPlan.REFERENCE_TRIAL);
+        if (reference == ReferenceStage.REST_RUNNING && rest != null) {
+            // the dense reference's rest is for comparison only: not worth the spent budget
+            running.remove(StudyPlan.REFERENCE_TRIAL);
+            journal.append("reference_stopped", Map.of("reason", "wall-time budget spent"));
+            reference = reference.afterLoss();
+            if (workers.containsKey(rest.workerId())) {
+                send(workers.get(rest.workerId()), new WorkerCommand.StopTrial(StudyPlan.REFERENCE_TRIAL,
+                        "wall-time budget spent"));
+            }
+        }
+        applyNewDecisions();
+        dispatch();
+        return finishIfDone();
+    }
+
     /** The segment's worker is gone or failed without diverging: the engine requeues it (or fails the trial). */
     private void workLost(int trialId, String reason) {
         journal.append(JournalReplay.WORK_LOST, Map.of("trial", trialId, "reason", reason));
@@ -488,14 +546,14 @@ public final class Coordinator {
         applyNewDecisions();
         if (item.isPresent()) {
             WorkItem w = item.get();
-            String resume = w.fromEpoch() > 0 ? folder.checkpoint(w.trialId(), w.fromEpoch()).toString() : "";
+            String resume = w.fromEpoch() > 0 ? checkpointLocation(w.trialId(), w.fromEpoch()) : "";
             return new WorkerCommand.RunTrial(w.trialId(), w.attempt(),
                     w.phase() == Phase.FINAL ? TrialPhase.FINAL : TrialPhase.SEARCH, w.round(),
                     plan.pruningSpec(w.configuration()), w.seed(), w.fromEpoch(), w.toEpoch(), false, resume,
-                    folder.checkpoint(w.trialId(), w.toEpoch()).toString(), plan.recipe(),
+                    checkpointLocation(w.trialId(), w.toEpoch()), plan.recipe(),
                     List.copyOf(referenceSpectra.values()), self);
         }
-        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs) {
+        if (reference == ReferenceStage.SEARCH_PART_DONE && last < finalEpochs && engine.budgetSpent().isEmpty()) {
             // Idle time (a round is closing): train the dense model on to the full budget for comparison.
             reference = ReferenceStage.REST_RUNNING;
             return referenceRun(last, finalEpochs);
@@ -505,18 +563,26 @@ public final class Coordinator {
 
     private WorkerCommand.RunTrial referenceRun(int from, int to) {
         referenceAttempt++;
-        String resume = from > 0 ? folder.checkpoint(StudyPlan.REFERENCE_TRIAL, from).toString() : "";
+        String resume = from > 0 ? checkpointLocation(StudyPlan.REFERENCE_TRIAL, from) : "";
         return new WorkerCommand.RunTrial(StudyPlan.REFERENCE_TRIAL, referenceAttempt, TrialPhase.REFERENCE, 0, null,
                 plan.referenceSeed(), from, to, true, resume,
-                folder.checkpoint(StudyPlan.REFERENCE_TRIAL, to).toString(), plan.recipe(), List.of(), self);
+                checkpointLocation(StudyPlan.REFERENCE_TRIAL, to), plan.recipe(), List.of(), self);
+    }
+
+    /** A checkpoint as a worker reaches it: a path in the shared study folder, or a URL of the artifact store. */
+    private String checkpointLocation(int trialId, int epoch) {
+        Path file = folder.checkpoint(trialId, epoch);
+        return artifacts.map(a -> a.url(file)).orElse(file.toString());
     }
 
     private Behavior<Message> finishIfDone() {
         // The dense reference trains on to the final epoch too (in idle moments), so that the leaderboard compares
         // the selected model with the dense one at the same epoch.
+        // With a spent budget the dense reference's rest (comparison only) is not trained any more.
+        boolean referenceSettled = reference == ReferenceStage.DONE || (engine.budgetSpent().isPresent()
+                && reference != ReferenceStage.SEARCH_PART_RUNNING && reference != ReferenceStage.REST_RUNNING);
         // cheap checks first: engine.isFinished() scans the trials
-        if (!running.isEmpty() || !awaitingDistance.isEmpty() || reference != ReferenceStage.DONE
-                || !engine.isFinished()) {
+        if (!running.isEmpty() || !awaitingDistance.isEmpty() || !referenceSettled || !engine.isFinished()) {
             return Behaviors.same();
         }
         Duration wall = Duration.between(started, Instant.now());

@@ -21,7 +21,7 @@ public final class CoordinatorNode {
      */
     public static Behavior<Void> create(StudySettings settings, StudyFolder folder,
                                         CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
-        return create(settings, folder, outcome, metrics, false);
+        return create(settings, folder, outcome, metrics, false, java.util.Optional.empty());
     }
 
     /**
@@ -30,16 +30,17 @@ public final class CoordinatorNode {
      * @param outcome  completed when the study ends (exceptionally if it fails)
      * @param metrics  the coordinator's metrics, updated by the coordinator actor
      * @param resume   continue the study recorded in the folder's journal instead of starting one
+     * @param artifacts the artifact store checkpoints travel through; empty when every node sees the study folder
      */
     public static Behavior<Void> create(StudySettings settings, StudyFolder folder,
                                         CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
-                                        boolean resume) {
+                                        boolean resume, java.util.Optional<ArtifactServer> artifacts) {
         return Behaviors.setup(context -> {
             StudyPlan plan = StudyPlan.of(settings);
             if (!resume) {
                 StudyFolder.writeAtomically(folder.settingsFile(), settings.rendered());
             }
-            var coordinator = context.spawn(Coordinator.create(plan, folder, outcome, metrics, resume),
+            var coordinator = context.spawn(Coordinator.create(plan, folder, outcome, metrics, resume, artifacts),
                     "coordinator");
             context.watch(coordinator);
             return Behaviors.receiveSignal((ctx, signal) -> {

@@ -42,6 +42,7 @@ public final class JournalReplay {
     static final String RESULT = "engine_result";
     static final String FAILURE = "engine_failure";
     static final String WORK_LOST = "engine_work_lost";
+    static final String WALL_TIME_UP = "engine_wall_time_up";
 
     /**
      * The coordinator's state at the end of the journal.
@@ -142,6 +143,7 @@ public final class JournalReplay {
                 case RESULT -> engine.onResult(trial, e.path("epoch").asInt(), metricMap(e.path("metrics")));
                 case FAILURE -> engine.onFailure(trial, e.path("reason").asText());
                 case WORK_LOST -> engine.onWorkLost(trial);
+                case WALL_TIME_UP -> engine.onWallTimeExhausted();
                 case "decision" -> journaledDecisions.add(null);
                 case "run_assigned" -> {
                     if (trial == StudyPlan.REFERENCE_TRIAL) {
@@ -183,6 +185,10 @@ public final class JournalReplay {
                     if (m != null) {
                         results.recordDistance(trial, m.withLsDistance(e.path("ls_distance").asDouble()));
                     }
+                }
+                case "reference_stopped" -> {
+                    reference = reference.afterLoss();
+                    referenceWorker = null;
                 }
                 case "worker_lost" -> {
                     if (e.path("worker").asText().equals(referenceWorker)) {

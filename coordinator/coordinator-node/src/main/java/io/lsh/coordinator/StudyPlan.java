@@ -2,27 +2,41 @@ package io.lsh.coordinator;
 
 import io.lsh.config.SettingsException;
 import io.lsh.config.StudySettings;
+import io.lsh.protocol.PruningSpec;
+import io.lsh.protocol.OptimizerRecipe;
+import io.lsh.protocol.StudyRecipe;
 import io.lsh.search.Seeds;
+import io.lsh.search.StudyBudget;
 import io.lsh.search.StudyEngine;
+import io.lsh.search.optimizer.GridSearch;
+import io.lsh.search.optimizer.Optimizer;
 import io.lsh.search.optimizer.RandomSearch;
-import io.lsh.search.scheduler.EliminationPlan;
+import io.lsh.search.optimizer.TpeSettings;
+import io.lsh.search.optimizer.TreeParzenEstimator;
+import io.lsh.search.scheduler.AsyncSuccessiveHalving;
 import io.lsh.search.scheduler.EliminationRounds;
 import io.lsh.search.scheduler.EliminationSettings;
-import io.lsh.search.space.SearchSpaceException;
-import io.lsh.search.trial.Phase;
-import java.util.Random;
-import io.lsh.protocol.PruningSpec;
-import io.lsh.protocol.StudyRecipe;
+import io.lsh.search.scheduler.FullTraining;
+import io.lsh.search.scheduler.HalvingSettings;
+import io.lsh.search.scheduler.MedianStopping;
+import io.lsh.search.scheduler.MedianStoppingSettings;
+import io.lsh.search.scheduler.Scheduler;
 import io.lsh.search.space.Configuration;
 import io.lsh.search.space.Parameter;
 import io.lsh.search.space.SearchSpace;
+import io.lsh.search.space.SearchSpaceException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
 
 /**
  * A study's settings translated for the coordinator: the wire recipe every worker gets, the search space of the
- * optimizer, how a sampled configuration becomes a {@link PruningSpec}, the elimination schedule's epochs and the
- * per-trial seeds (design.md convention 9: derived from the study seed and the trial id).
+ * optimizer, how a sampled configuration becomes a {@link PruningSpec}, the study engine (optimizer, scheduler and
+ * budget named by {@code lsh.search}), the epochs the dense reference must cover and the per-trial seeds (design.md
+ * convention 9: derived from the study seed and the trial id).
  *
  * @param settings the validated study settings
  * @param recipe   what every trial is trained and measured with
@@ -41,12 +55,19 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
             throw new SettingsException("lsh.space: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             // the engine names its record fields; say the study-file keys instead
+            String block = "median".equals(s.search().scheduler()) ? "median" : "asha";
             String message = e.getMessage()
                     .replace("finalEpochs", "lsh.search.final-epochs")
                     .replace("initialEpochs", "lsh.search.first-round-epochs")
                     .replace("epochsPerRound", "lsh.search.round-epochs")
                     .replace("candidates", "lsh.search.candidates")
-                    .replace("finalists", "lsh.search.finalists");
+                    .replace("finalists", "lsh.search.finalists")
+                    .replace("minEpochs", "lsh.search.asha.min-epochs")
+                    .replace("reductionFactor", "lsh.search.asha.reduction-factor")
+                    .replace("maxEpochs", "lsh.search." + block + ".max-epochs")
+                    .replace("graceEpochs", "lsh.search.median.grace-epochs")
+                    .replace("epochsPerReport", "lsh.search.median.epochs-per-report")
+                    .replace("minTrials", "lsh.search.median.min-trials");
             throw new SettingsException(message.startsWith("lsh.") ? message : "lsh.search: " + message);
         }
     }
@@ -59,21 +80,41 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 s.training().weightDecay(), s.training().maxWindowsPerEpoch(), s.training().evalBatchSize(),
                 s.pruning().sparsity(), s.pruning().deathRateFloor(), s.search().finalEpochs(),
                 s.spectrum().steps(), s.spectrum().warmup(), s.spectrum().batch(), s.spectrum().exponents(),
-                s.spectrum().logBase(), s.spectrum().jacobianTransposed());
+                s.spectrum().logBase(), s.spectrum().jacobianTransposed(), optimizerRecipe(s.training()));
         StudyPlan plan = new StudyPlan(s, recipe, space(s.space()));
-        plan.elimination(); // validates the schedule
+        plan.newScheduler(); // validates the schedule
+        if ("grid".equals(s.search().optimizer()) && !plan.space().isDiscrete()) {
+            throw new SettingsException("lsh.search.optimizer = grid needs a discrete space: give every numeric range of "
+                    + "lsh.space a step (continuous: " + plan.space().parameters().stream()
+                    .filter(p -> !p.isDiscrete()).map(Parameter::name).toList() + ")");
+        }
         return plan;
+    }
+
+    /** {@code lsh.training}'s optimizer, schedule and NT-ASGD keys for the workers. */
+    private static OptimizerRecipe optimizerRecipe(StudySettings.Training t) {
+        return new OptimizerRecipe(t.optimizer(), t.adam().beta1(), t.adam().beta2(), t.adam().epsilon(),
+                t.adam().decoupledWeightDecay(), t.lrSchedule().type(), t.lrSchedule().factor(),
+                t.lrSchedule().gamma(), t.lrSchedule().epochs(), t.lrSchedule().minLearningRate(),
+                t.ntAsgd().enabled() ? t.ntAsgd().nonMonotone() : 0);
     }
 
     private static SearchSpace space(List<StudySettings.SpaceParameter> parameters) {
         List<Parameter> result = new ArrayList<>();
         for (StudySettings.SpaceParameter p : parameters) {
-            if (p.categorical()) {
-                result.add(new Parameter.Categorical(p.name(), p.choices(), null));
-            } else {
-                result.add(new Parameter.FloatRange(p.name(), p.min(), p.max(), p.log(),
-                        p.step() > 0 ? p.step() : null, null));
+            Parameter parameter = p.categorical()
+                    ? new Parameter.Categorical(p.name(), p.choices(), null)
+                    : new Parameter.FloatRange(p.name(), p.min(), p.max(), p.log(), p.step() > 0 ? p.step() : null, null);
+            if (p.conditional()) {
+                Object value = p.whenValue();
+                boolean numericParent = parameters.stream()
+                        .anyMatch(q -> q.name().equals(p.whenParent()) && !q.categorical());
+                if (numericParent && value instanceof Number n) {
+                    value = n.doubleValue(); // a range's values are doubles: when { death-rate = 1 } means 1.0
+                }
+                parameter = parameter.when(p.whenParent(), value);
             }
+            result.add(parameter);
         }
         return new SearchSpace(result);
     }
@@ -96,12 +137,96 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 s.finalEpochs(), settings.study().objective(), EliminationSettings.VAL_PPL);
     }
 
-    /** A fresh study engine: the optimizer named by lsh.search.optimizer, elimination rounds, the study seed. */
+    /** The ASHA / Hyperband settings (lsh.search.asha, candidates, finalists, final epochs, objective). */
+    public HalvingSettings halving() {
+        StudySettings.Search s = settings.search();
+        return new HalvingSettings(s.candidates(), s.asha().minEpochs(), s.asha().reductionFactor(),
+                s.asha().maxEpochs(), s.finalists(), s.finalEpochs(), settings.study().objective(),
+                EliminationSettings.VAL_PPL);
+    }
+
+    /** The median stopping rule's settings (lsh.search.median, candidates, finalists, final epochs, objective). */
+    public MedianStoppingSettings medianStopping() {
+        StudySettings.Search s = settings.search();
+        return new MedianStoppingSettings(s.candidates(), s.median().graceEpochs(), s.median().epochsPerReport(),
+                s.median().maxEpochs(), s.median().minTrials(), s.finalists(), s.finalEpochs(),
+                settings.study().objective(), EliminationSettings.VAL_PPL);
+    }
+
+    /** A fresh scheduler named by lsh.search.scheduler: elimination (default), asha, hyperband, median or full. */
+    public Scheduler newScheduler() {
+        StudySettings.Search s = settings.search();
+        return switch (s.scheduler()) {
+            case "asha" -> AsyncSuccessiveHalving.asha(halving());
+            case "hyperband" -> AsyncSuccessiveHalving.hyperband(halving());
+            case "median" -> new MedianStopping(medianStopping());
+            case "full" -> new FullTraining(s.candidates(), s.finalEpochs(), settings.study().objective(),
+                    EliminationSettings.VAL_PPL);
+            default -> new EliminationRounds(elimination());
+        };
+    }
+
+    /** A fresh optimizer named by lsh.search.optimizer (random by default, grid, tpe), seeded from the study seed. */
+    public Optimizer newOptimizer() {
+        StudySettings.Search s = settings.search();
+        Random rng = new Random(Seeds.optimizerSeed(settings.study().seed()));
+        return switch (s.optimizer()) {
+            case "grid" -> new GridSearch(space, rng);
+            case "tpe" -> new TreeParzenEstimator(space, rng, new TpeSettings(s.tpe().startupTrials(), s.tpe().gamma(),
+                    s.tpe().eiCandidates(), s.tpe().priorWeight(), s.tpe().linearForgetting(),
+                    TpeSettings.ConstantLiar.valueOf(s.tpe().constantLiar().toUpperCase(Locale.ROOT))));
+            default -> new RandomSearch(space, rng);
+        };
+    }
+
+    /**
+     * A fresh study engine: the optimizer and scheduler named by lsh.search, its trial and epoch budgets, the study
+     * seed. The same settings always build an engine that replays a journal of calls to the same decisions.
+     */
     public StudyEngine newEngine() {
         StudySettings.Search s = settings.search();
-        EliminationSettings elimination = elimination();
-        return new StudyEngine(space, new RandomSearch(space, new Random(Seeds.optimizerSeed(settings.study().seed()))),
-                new EliminationRounds(elimination), settings.study().seed(), s.maxAttempts());
+        return new StudyEngine(space, newOptimizer(), newScheduler(), settings.study().seed(), s.maxAttempts(),
+                new StudyBudget(s.budget().maxTrials(), s.budget().totalEpochs()));
+    }
+
+    /**
+     * The wall-time budget (lsh.search.budget.wall-time), if any: when it has passed since the study started, the
+     * coordinator should journal the event and call {@link StudyEngine#onWallTimeExhausted()}.
+     */
+    public Optional<Duration> wallTimeBudget() {
+        Duration d = settings.search().budget().wallTime();
+        return d.isZero() ? Optional.empty() : Optional.of(d);
+    }
+
+    /**
+     * An estimate of the training epochs of the study, the dense reference's final epochs included (for progress
+     * gauges): the elimination plan exactly; for asha and hyperband the rung sizes candidates / eta^k; for median and
+     * full every candidate to the last search epoch; plus the finalists' final phase; capped by the epoch budget.
+     */
+    public long plannedEpochs() {
+        StudySettings.Search s = settings.search();
+        int last = lastSearchEpoch();
+        long candidates;
+        switch (s.scheduler()) {
+            case "elimination" -> candidates = elimination().plan().epochs();
+            case "asha", "hyperband" -> {
+                double n = s.candidates();
+                double total = 0;
+                int from = 0;
+                for (int rung : halving().rungEpochs()) {
+                    total += Math.max(n, 1) * (rung - from);
+                    n /= s.asha().reductionFactor();
+                    from = rung;
+                }
+                candidates = Math.round(total) + (long) s.finalists() * (s.finalEpochs() - last);
+            }
+            case "median" -> candidates = (long) s.candidates() * last + (long) s.finalists() * (s.finalEpochs() - last);
+            default -> candidates = (long) s.candidates() * s.finalEpochs();
+        }
+        if (s.budget().totalEpochs() > 0) {
+            candidates = Math.min(candidates, s.budget().totalEpochs());
+        }
+        return candidates + s.finalEpochs();
     }
 
     /** Seed of the dense reference (trial 0), derived like every trial's from the study seed. */
@@ -110,12 +235,12 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
     }
 
     /**
-     * The last epoch at which an elimination round measures candidates: the dense reference's spectrum is needed at
-     * every epoch up to here before the first candidate starts.
+     * The last epoch at which any search-phase report can happen, for the chosen scheduler ({@link
+     * Scheduler#lastSearchEpoch()}): elimination, the last elimination round's epoch; asha and hyperband,
+     * lsh.search.asha.max-epochs (R); median, lsh.search.median.max-epochs; full, lsh.search.final-epochs. With the
+     * LS distance as objective, the dense reference's spectrum is needed at every epoch up to here.
      */
     public int lastSearchEpoch() {
-        return elimination().plan().rounds().stream()
-                .filter(r -> r.phase() == Phase.SEARCH)
-                .mapToInt(EliminationPlan.PlannedRound::toEpoch).max().orElse(settings.search().firstRoundEpochs());
+        return newScheduler().lastSearchEpoch();
     }
 }

@@ -285,7 +285,7 @@ class CoordinatorScaleBenchmarkTest {
             AtomicLong syncs = new AtomicLong();
             testKit.spawn(timed(Coordinator.create(plan, folder, outcome,
                     new io.lsh.metrics.CoordinatorMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry()),
-                    false, sync), handling, syncs, completionSent, decision, sync), "coordinator");
+                    false, Optional.empty(), sync), handling, syncs, completionSent, decision, sync), "coordinator");
             var probe = testKit.<Receptionist.Listing>createTestProbe();
             testKit.system().receptionist().tell(Receptionist.subscribe(ServiceKeys.COORDINATOR, probe.getRef()));
             ActorRef<CoordinatorCommand> wire = null;

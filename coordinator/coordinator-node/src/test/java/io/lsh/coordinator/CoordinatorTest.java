@@ -38,10 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CoordinatorTest {
 
-    private final ActorTestKit testKit = ActorTestKit.create(ConfigFactory.parseString("""
-            pekko.actor.serialize-messages = on
-            pekko.actor.no-serialization-verification-needed-class-prefix = ["org.apache.pekko."]
-            """).withFallback(ConfigFactory.load()));
+    private final ActorTestKit testKit = ScriptedWorkers.serializingTestKit();
 
     @TempDir
     Path dir;
@@ -51,47 +48,27 @@ class CoordinatorTest {
         testKit.shutdownTestKit();
     }
 
-    /** A fake worker whose LS distance is the death rate, so the lowest rates must survive. */
-    private static Behavior<WorkerCommand> scriptedWorker(String id, ActorRef<CoordinatorCommand> coordinator,
-                                                         List<WorkerCommand.RunTrial> seen) {
-        return Behaviors.setup(ctx -> {
-            coordinator.tell(new CoordinatorCommand.RegisterWorker(id, "cpu", ProtocolVersion.CURRENT, ctx.getSelf()));
-            return Behaviors.receive(WorkerCommand.class)
-                    .onMessage(WorkerCommand.RegistrationAccepted.class, m -> {
-                        coordinator.tell(new CoordinatorCommand.RequestWork(id, ctx.getSelf()));
-                        return Behaviors.same();
-                    })
-                    .onMessage(WorkerCommand.RunTrial.class, run -> {
-                        seen.add(run);
-                        TrialMetrics last = null;
-                        for (int e = run.fromEpoch() + 1; e <= run.toEpoch(); e++) {
-                            double rate = run.pruning() == null ? 0 : run.pruning().deathRate();
-                            // the spectrum's distance to the reference's (-0.1 e, -1) is the death rate
-                            List<Double> spectrum = List.of(-0.1 * e - rate, -1.0);
-                            int epoch = e;
-                            boolean referenceKnown = run.referenceSpectra().stream().anyMatch(s -> s.epoch() == epoch);
-                            double distance = run.pruning() != null && referenceKnown
-                                    ? Math.sqrt(rate * rate) : Double.NaN;
-                            last = new TrialMetrics(e, 5.0, 100 + 100 * rate - e, distance,
-                                    run.pruning() == null ? 0 : 0.67, 1000, 1, 0.1, 1000, java.util.Map.of());
-                            boolean measured = run.spectrumEveryEpoch() || e == run.toEpoch();
-                            run.replyTo().tell(new CoordinatorCommand.EpochReported(run.trialId(), run.attempt(), id,
-                                    last, measured ? Optional.of(new EpochSpectrum(e, spectrum)) : Optional.empty()));
-                        }
-                        try {
-                            Files.writeString(Path.of(run.checkpointOut()), "checkpoint " + run.trialId());
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        run.replyTo().tell(new CoordinatorCommand.TrialRunCompleted(run.trialId(), run.attempt(), id,
-                                last, run.checkpointOut()));
-                        coordinator.tell(new CoordinatorCommand.RequestWork(id, ctx.getSelf()));
-                        return Behaviors.same();
-                    })
-                    .onMessage(WorkerCommand.StudyEnded.class, m -> Behaviors.stopped())
-                    .onMessage(WorkerCommand.class, m -> Behaviors.same())
-                    .build();
-        });
+    @Test
+    void aWorkerSpeakingAnotherProtocolVersionIsRefusedWithTheReason() throws Exception {
+        StudySettings settings = StudySettingsLoader.load(Optional.empty(), Map.of("study.out", dir.toString()));
+        StudyFolder folder = StudyFolder.create(dir, "test", LocalDateTime.now());
+        CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
+        testKit.spawn(Coordinator.create(StudyPlan.of(settings), folder, outcome));
+        var listings = testKit.<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing>createTestProbe();
+        testKit.system().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.subscribe(
+                io.lsh.protocol.ServiceKeys.COORDINATOR, listings.getRef()));
+        ActorRef<CoordinatorCommand> wire = null;
+        while (wire == null) {
+            wire = listings.receiveMessage(java.time.Duration.ofSeconds(10))
+                    .getServiceInstances(io.lsh.protocol.ServiceKeys.COORDINATOR).stream().findFirst().orElse(null);
+        }
+        var worker = testKit.<WorkerCommand>createTestProbe();
+        wire.tell(new CoordinatorCommand.RegisterWorker("old", "cpu", ProtocolVersion.CURRENT - 1, worker.getRef()));
+        WorkerCommand.RegistrationRefused refused = worker.expectMessageClass(WorkerCommand.RegistrationRefused.class);
+        assertTrue(refused.reason().contains("protocol version " + (ProtocolVersion.CURRENT - 1)), refused.reason());
+        wire.tell(new CoordinatorCommand.RequestWork("old", worker.getRef()));
+        worker.expectNoMessage(java.time.Duration.ofMillis(500));
+        assertTrue(Files.readString(folder.journalFile()).lines().noneMatch(l -> l.contains("worker_registered")));
     }
 
     @Test
@@ -113,8 +90,8 @@ class CoordinatorTest {
                     .getServiceInstances(io.lsh.protocol.ServiceKeys.COORDINATOR).stream().findFirst().orElse(null);
         }
         List<WorkerCommand.RunTrial> seen = new CopyOnWriteArrayList<>();
-        testKit.spawn(scriptedWorker("w1", wire, seen));
-        testKit.spawn(scriptedWorker("w2", wire, seen));
+        testKit.spawn(ScriptedWorkers.worker("w1", wire, seen, java.time.Duration.ZERO));
+        testKit.spawn(ScriptedWorkers.worker("w2", wire, seen, java.time.Duration.ZERO));
 
         StudyOutcome result = outcome.get(30, TimeUnit.SECONDS);
         assertTrue(result.completed(), result.summary());

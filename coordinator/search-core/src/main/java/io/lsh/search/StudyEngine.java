@@ -42,6 +42,7 @@ import java.util.TreeMap;
  *   <li>{@link #onResult} when a worker reports the metrics at the item's {@code toEpoch};
  *   {@link #onFailure} when the trial cannot be trained; {@link #onWorkLost} when the worker holding it is
  *   gone (the item is requeued, at the front, until {@code maxAttempts} hand-outs have been lost).</li>
+ *   <li>{@link #onWallTimeExhausted()} when the owner's wall-time budget is up (the engine holds no clock).</li>
  *   <li>{@link #isFinished()} once a winner is selected or nothing can run any more.</li>
  * </ul>
  * Each event returns the scheduler's {@link Decision}s (also appended to {@link #decisionLog()}). Stale
@@ -61,9 +62,27 @@ import java.util.TreeMap;
  *   {@link #decisionLog()}, since {@link #nextWork()} returns only the work item). Failed trials count
  *   toward n and are not replaced.</li>
  *   <li>Determinism: given the same optimizer seed and the same sequence of calls, the engine makes the
- *   same decisions. With {@link RandomSearch} the proposals do not depend on tells, so the set of decisions
- *   is also independent of how results interleave.</li>
+ *   same decisions (the coordinator journals every call and replays the journal after a crash). With
+ *   {@link RandomSearch} the proposals do not depend on tells, so the set of decisions is also independent of how
+ *   results interleave.</li>
  * </ul>
+ *
+ * <h2>Budgets ({@link StudyBudget})</h2>
+ * <ul>
+ *   <li>Max trials: once that many trials exist no new one is created and the scheduler's admission closes (as when
+ *   the optimizer runs out); the schedule then completes normally and its selection stands.</li>
+ *   <li>Total epochs: {@link #nextWork()} hands out a segment only if the epochs handed out so far plus its epochs fit
+ *   in the budget (a new trial is not even created when the scheduler's shortest first segment does not fit); the
+ *   first segment that does not fit spends the budget.</li>
+ *   <li>Wall time: {@link #onWallTimeExhausted()} spends the budget.</li>
+ * </ul>
+ * Once the epoch or wall-time budget is spent nothing more is handed out; results of segments still running are
+ * accepted as usual. When no segment is running any more (at once, if none is), the engine closes the study unless
+ * the scheduler has already selected a winner: among the trials that have reported and are live or FINISHED, those
+ * whose last result is at the deepest epoch reached compete, and the one with the lowest final metric (validation
+ * perplexity) in that result wins (NaN last, ties by id). Every other live trial gets a Stop, the winner a Finish
+ * (if it is not FINISHED already) and a Select, whose reasons name the budget; these decisions appear in
+ * {@link #decisionLog()} like any other. Without any reported live or finished trial nothing is selected.
  *
  * <p>Not thread-safe: owned by one actor, which calls it from its message handlers only.
  */
@@ -77,14 +96,18 @@ public final class StudyEngine {
     private final Scheduler scheduler;
     private final long studySeed;
     private final int maxAttempts;
+    private final StudyBudget budget;
 
     private final TreeMap<Integer, Trial> trials = new TreeMap<>();
     private final ArrayDeque<Integer> queue = new ArrayDeque<>();
     private final List<Decision> log = new ArrayList<>();
     private int nextId = 1;
-    private boolean optimizerExhausted;
+    private boolean creationClosed;
     private Integer selected;
     private double bestObjective = Double.NaN;
+    private long handedOutEpochs;
+    private String budgetSpent;
+    private boolean closedOut;
 
     /**
      * @param space       the search space; every proposed configuration is validated against it
@@ -95,6 +118,20 @@ public final class StudyEngine {
      */
     public StudyEngine(SearchSpace space, Optimizer optimizer, Scheduler scheduler, long studySeed,
                        int maxAttempts) {
+        this(space, optimizer, scheduler, studySeed, maxAttempts, StudyBudget.unlimited());
+    }
+
+    /**
+     * @param space       the search space; every proposed configuration is validated against it
+     * @param optimizer   proposes round-1 candidates (owned by this engine from now on)
+     * @param scheduler   decides promotions (owned by this engine from now on), must be fresh
+     * @param studySeed   the study seed; trial seeds derive from it ({@link Seeds#trialSeed})
+     * @param maxAttempts hand-outs of a segment before a lost trial fails, &gt;= 1
+     * @param budget      limits on trials and epochs (see the class comment)
+     */
+    public StudyEngine(SearchSpace space, Optimizer optimizer, Scheduler scheduler, long studySeed,
+                       int maxAttempts, StudyBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.space = Objects.requireNonNull(space, "space");
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -129,10 +166,22 @@ public final class StudyEngine {
      * @return the work item, or empty when nothing is runnable now (waiting for a round to close, or done)
      */
     public Optional<WorkItem> nextWork() {
-        while (true) {
-            Integer id = queue.pollFirst();
+        Optional<WorkItem> item = takeWork();
+        maybeCloseOut();
+        return item;
+    }
+
+    private Optional<WorkItem> takeWork() {
+        while (budgetSpent == null) {
+            Integer id = queue.peekFirst();
             if (id != null) {
                 Trial t = trials.get(id);
+                if (!fitsEpochBudget(t.targetEpoch - t.epoch)) {
+                    spend("epoch budget of " + budget.maxEpochs() + " spent");
+                    break;
+                }
+                queue.pollFirst();
+                handedOutEpochs += t.targetEpoch - t.epoch;
                 t.state = TrialState.RUNNING;
                 t.attempts++;
                 return Optional.of(new WorkItem(t.id, t.configuration, t.epoch, t.targetEpoch, t.round, t.phase,
@@ -141,19 +190,114 @@ public final class StudyEngine {
             if (!canCreate()) {
                 return Optional.empty();
             }
+            if (budget.maxTrials() > 0 && trials.size() >= budget.maxTrials()) {
+                creationClosed = true; // no more trials: the schedule completes with those it has
+                apply(scheduler.onAdmissionClosed());
+                continue;
+            }
+            if (!fitsEpochBudget(scheduler.initialEpochs())) {
+                spend("epoch budget of " + budget.maxEpochs() + " spent");
+                break;
+            }
             Optional<Configuration> proposal = optimizer.ask();
             if (proposal.isEmpty()) {
-                optimizerExhausted = true;
+                creationClosed = true;
                 apply(scheduler.onAdmissionClosed());
                 continue;
             }
             space.validate(proposal.get());
             Trial t = new Trial(nextId++, proposal.get(), Seeds.trialSeed(studySeed, nextId - 1));
-            t.targetEpoch = scheduler.initialEpochs();
             trials.put(t.id, t);
             scheduler.onTrialAdded(t.id);
+            t.targetEpoch = scheduler.firstTargetEpoch(t.id);
+            t.round = scheduler.firstRound(t.id);
             queue.addLast(t.id);
         }
+        return Optional.empty();
+    }
+
+    private boolean fitsEpochBudget(int epochs) {
+        return budget.maxEpochs() == 0 || handedOutEpochs + epochs <= budget.maxEpochs();
+    }
+
+    /**
+     * The owner's wall-time budget is up: nothing more is handed out, and the study closes as soon as no segment is
+     * running (see the class comment). Idempotent.
+     *
+     * @return the decisions taken (the close-out, when nothing is running); empty otherwise
+     */
+    public List<Decision> onWallTimeExhausted() {
+        int before = log.size();
+        spend("wall-time budget spent");
+        maybeCloseOut();
+        return List.copyOf(log.subList(before, log.size()));
+    }
+
+    private void spend(String why) {
+        if (budgetSpent == null) {
+            budgetSpent = why;
+        }
+    }
+
+    /** Closes a study whose budget is spent once nothing runs: the rule of the class comment. */
+    private void maybeCloseOut() {
+        if (budgetSpent == null || closedOut || selected != null || scheduler.isDone()
+                || trials.values().stream().anyMatch(t -> t.state == TrialState.RUNNING)) {
+            return;
+        }
+        closedOut = true;
+        queue.clear();
+        int deepest = -1;
+        for (Trial t : trials.values()) {
+            if (competes(t)) {
+                deepest = Math.max(deepest, t.results.get(t.results.size() - 1).epoch());
+            }
+        }
+        Trial winner = null;
+        int atDeepest = 0;
+        String metric = scheduler.finalMetric();
+        for (Trial t : trials.values()) {
+            if (competes(t) && t.results.get(t.results.size() - 1).epoch() == deepest) {
+                atDeepest++;
+                if (winner == null || rankValue(finalMetricOf(t, metric)) < rankValue(finalMetricOf(winner, metric))) {
+                    winner = t;
+                }
+            }
+        }
+        List<Decision> out = new ArrayList<>();
+        for (Trial t : trials.values()) {
+            if (t.state.isTerminal() || t == winner) {
+                continue;
+            }
+            t.state = TrialState.STOPPED;
+            t.stopReason = budgetSpent + (t.results.isEmpty() ? " before it ran" : "") + " (epoch " + t.epoch + ")";
+            out.add(new Decision.Stop(t.id, t.stopReason));
+        }
+        if (winner != null) {
+            String best = metric + " " + EliminationRounds.format(finalMetricOf(winner, metric)) + " at epoch "
+                    + deepest + " among " + atDeepest + " trial" + (atDeepest == 1 ? "" : "s") + " at that epoch";
+            if (winner.state != TrialState.FINISHED) {
+                winner.state = TrialState.FINISHED;
+                winner.stopReason = budgetSpent + ": best " + best;
+                out.add(new Decision.Finish(winner.id, winner.stopReason));
+            }
+            selected = winner.id;
+            out.add(new Decision.Select(winner.id, "selected (" + budgetSpent + "): lowest " + best));
+        }
+        log.addAll(out);
+    }
+
+    private static boolean competes(Trial t) {
+        return !t.results.isEmpty() && (!t.state.isTerminal() || t.state == TrialState.FINISHED);
+    }
+
+    private static double finalMetricOf(Trial t, String metric) {
+        Double v = t.results.get(t.results.size() - 1).metrics().get(metric);
+        return v == null ? Double.NaN : v;
+    }
+
+    private static double rankValue(double v) {
+        return Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
     }
 
     /**
@@ -191,7 +335,19 @@ public final class StudyEngine {
             t.told = true;
             optimizer.tell(t.configuration, objective);
         }
-        return apply(scheduler.onReport(new Report(trialId, t.round, t.phase, epoch, metrics)));
+        List<Decision> decisions = apply(scheduler.onReport(new Report(trialId, t.round, t.phase, epoch, metrics)));
+        return withCloseOut(decisions);
+    }
+
+    private List<Decision> withCloseOut(List<Decision> decisions) {
+        int before = log.size();
+        maybeCloseOut();
+        if (log.size() == before) {
+            return decisions;
+        }
+        List<Decision> all = new ArrayList<>(decisions);
+        all.addAll(log.subList(before, log.size()));
+        return List.copyOf(all);
     }
 
     /**
@@ -215,7 +371,7 @@ public final class StudyEngine {
             t.told = true;
             optimizer.tell(t.configuration, Double.NaN);
         }
-        return apply(scheduler.onFailure(trialId, t.stopReason));
+        return withCloseOut(apply(scheduler.onFailure(trialId, t.stopReason)));
     }
 
     /**
@@ -236,7 +392,7 @@ public final class StudyEngine {
         }
         t.state = t.results.isEmpty() ? TrialState.CREATED : TrialState.PROMOTED;
         queue.addFirst(trialId);
-        return List.of();
+        return withCloseOut(List.of());
     }
 
     private List<Decision> apply(List<Decision> decisions) {
@@ -280,7 +436,7 @@ public final class StudyEngine {
     }
 
     private boolean canCreate() {
-        return !optimizerExhausted && !scheduler.isDone() && scheduler.acceptsNewTrials();
+        return budgetSpent == null && !creationClosed && !scheduler.isDone() && scheduler.acceptsNewTrials();
     }
 
     private Trial require(int id) {
@@ -298,7 +454,7 @@ public final class StudyEngine {
      *         creatable any more
      */
     public boolean isFinished() {
-        if (selected != null || scheduler.isDone()) {
+        if (selected != null || scheduler.isDone() || closedOut) {
             return true;
         }
         boolean running = trials.values().stream().anyMatch(t -> t.state == TrialState.RUNNING);
@@ -339,6 +495,21 @@ public final class StudyEngine {
                 n[TrialState.WAITING.ordinal()], n[TrialState.PROMOTED.ordinal()], n[TrialState.STOPPED.ordinal()],
                 n[TrialState.FINISHED.ordinal()], n[TrialState.FAILED.ordinal()], scheduler.currentRound(),
                 bestObjective(), isFinished());
+    }
+
+    /** @return training epochs handed out so far (every work item, retries included) */
+    public long handedOutEpochs() {
+        return handedOutEpochs;
+    }
+
+    /** @return why the budget is spent (epoch or wall-time budget), empty while it is not */
+    public Optional<String> budgetSpent() {
+        return Optional.ofNullable(budgetSpent);
+    }
+
+    /** @return the budget */
+    public StudyBudget budget() {
+        return budget;
     }
 
     /** @return the selected trial id of the scheduler, if any (same as {@link #selected()}) */

@@ -19,11 +19,16 @@ import io.lsh.lm.spectrum.SpectrumInputs;
 import io.lsh.lm.spectrum.SpectrumSettings;
 import io.lsh.lm.spectrum.WarmupMode;
 import io.lsh.lm.train.EpochStats;
+import io.lsh.lm.train.LearningRateSchedule;
+import io.lsh.lm.train.OptimizerSettings;
 import io.lsh.lm.train.SgdSettings;
-import io.lsh.lm.train.SgdTrainer;
 import io.lsh.lm.train.TrainingDivergedException;
 import io.lsh.lm.train.TrainingHooks;
+import io.lsh.lm.train.TrainingSession;
+import io.lsh.lm.train.TrainingSettings;
+import io.lsh.lm.train.TrainingState;
 import io.lsh.protocol.EpochSpectrum;
+import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.PruningSpec;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.protocol.TrialMetrics;
@@ -41,11 +46,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a trial on this JVM's ND4J backend with the worker's domain core: builds the LSTM language model of the
- * recipe, applies the candidate's pruning masks (method.md section 3), trains epoch by epoch with SGD, evaluates the
- * validation perplexity, measures the Lyapunov spectrum (section 4) and its distance to the dense reference at the
- * same epoch (section 5), and checkpoints. Deterministic under the trial seed: the randomness of epoch e (dropout,
- * regrowth) is drawn from streams derived from (seed, e), so resuming from a checkpoint at epoch e gives the same
- * numbers as not stopping. One instance per worker; used from its device thread only.
+ * recipe, applies the candidate's pruning masks (method.md section 3), trains epoch by epoch with the recipe's
+ * optimizer, learning-rate schedule and NT-ASGD (section 2, {@link TrainingSession}), evaluates the validation
+ * perplexity, measures the Lyapunov spectrum (section 4) and its distance to the dense reference at the same epoch
+ * (section 5), and checkpoints weights, masks and optimizer state. Once NT-ASGD averages, perplexity and spectrum
+ * are measured on the averaged weights. Deterministic under the trial seed: the randomness of epoch e (dropout,
+ * regrowth) is drawn from streams derived from (seed, e), and the checkpoint carries all optimizer state, so resuming
+ * from a checkpoint at epoch e gives the same numbers as not stopping. One instance per worker; used from its device
+ * thread only.
  */
 public final class LmTrialExecutor implements TrialExecutor {
 
@@ -73,12 +81,14 @@ public final class LmTrialExecutor implements TrialExecutor {
             masks = MaskSet.create(model, config, new SplittableRandom(work.seed() ^ INIT_STREAM));
             schedule = DeathRateSchedule.of(config, r.plannedEpochs());
         }
+        TrainingSession session = new TrainingSession(trainingSettings(r), model, masks);
         if (work.fromEpoch() > 0) {
             Checkpoint checkpoint = Checkpoint.read(Path.of(work.resumeCheckpoint()));
             checkpoint.restoreInto(model);
             if (masks != null) {
                 masks.restore(checkpoint.masks());
             }
+            session.restoreState(checkpoint.metadata(), checkpoint.tensors(), work.resumeCheckpoint());
             LOG.debug("Trial {} resumed from {} at epoch {}", work.trialId(), work.resumeCheckpoint(), work.fromEpoch());
         }
         MaskSet mask = masks;
@@ -93,8 +103,6 @@ public final class LmTrialExecutor implements TrialExecutor {
                 mask.applyToWeights();
             }
         };
-        SgdTrainer trainer = new SgdTrainer(new SgdSettings(r.learningRate(), r.clipNorm(), r.weightDecay(), r.bptt(),
-                r.maxWindowsPerEpoch()));
         BatchedStream train = BatchedStream.batchify(corpus.train(), r.batchSize());
         SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
                 r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
@@ -111,16 +119,17 @@ public final class LmTrialExecutor implements TrialExecutor {
             }
             if (mask != null && epoch > 1) {
                 // Dynamic sparse training: prune and regrow once per epoch (the authors' interval), before training.
-                mask.pruneAndRegrow(schedule.rate(epoch - 1), new SplittableRandom(derive(work.seed(), PRUNING_STREAM, epoch)));
+                session.onMasksUpdated(mask.pruneAndRegrow(schedule.rate(epoch - 1),
+                        new SplittableRandom(derive(work.seed(), PRUNING_STREAM, epoch))));
             }
             model.reseedDropout(derive(work.seed(), DROPOUT_STREAM, epoch));
             EpochStats stats;
             try {
-                stats = trainer.trainEpoch(model, train, epoch, hooks);
+                stats = session.trainEpoch(train, epoch, hooks);
             } catch (TrainingDivergedException e) {
                 return new Outcome.Failed(e.getMessage(), true);
             }
-            double validPpl = model.perplexity(corpus.valid(), r.evalBatchSize(), r.bptt());
+            double validPpl = session.evaluate(() -> model.perplexity(corpus.valid(), r.evalBatchSize(), r.bptt()));
             if (!Double.isFinite(validPpl)) {
                 return new Outcome.Failed("validation perplexity is " + validPpl + " after epoch " + epoch, true);
             }
@@ -132,7 +141,8 @@ public final class LmTrialExecutor implements TrialExecutor {
                 for (int l = 0; l < model.layerCount(); l++) {
                     layers.add(model.layer(l));
                 }
-                Spectrum s = LyapunovSpectrum.ofLstm(model.embedding(), layers, spectrumInputs, spectrumSettings);
+                Spectrum s = session.evaluate(() -> LyapunovSpectrum.ofLstm(model.embedding(), layers, spectrumInputs,
+                        spectrumSettings));
                 spectrumSeconds = s.seconds();
                 List<Double> exponents = new ArrayList<>(s.exponents().length);
                 for (double v : s.exponents()) {
@@ -149,12 +159,42 @@ public final class LmTrialExecutor implements TrialExecutor {
                     mask == null ? model.parameterCount() : ParameterCounting.activeParameters(model, mask),
                     stats.seconds(), spectrumSeconds, stats.tokensPerSecond(),
                     layerSparsity(model, mask));
+            session.recordValidation(Math.log(validPpl));
             listener.onEpoch(last, spectrum);
         }
         Map<String, String> metadata = CheckpointMetadata.of(work, spec);
-        Checkpoint.capture(model, metadata, mask == null ? Map.of() : mask.exportMasks())
-                .write(Path.of(work.checkpointOut()));
+        TrainingState state = session.exportState();
+        Checkpoint.capture(model, metadata, mask == null ? Map.of() : mask.exportMasks(), state.metadata(),
+                state.tensors()).write(Path.of(work.checkpointOut()));
         return new Outcome.Completed(last, work.checkpointOut());
+    }
+
+    /**
+     * The training recipe of a study (the coordinator validated the names; an unknown one here means a mismatched
+     * coordinator).
+     *
+     * @throws IllegalArgumentException naming the unknown optimizer or schedule
+     */
+    static TrainingSettings trainingSettings(StudyRecipe r) {
+        SgdSettings sgd = new SgdSettings(r.learningRate(), r.clipNorm(), r.weightDecay(), r.bptt(),
+                r.maxWindowsPerEpoch());
+        OptimizerRecipe o = r.optimizer();
+        OptimizerSettings optimizer = switch (o.optimizer()) {
+            case "sgd" -> new OptimizerSettings.Sgd();
+            case "adam" -> new OptimizerSettings.Adam(o.adamBeta1(), o.adamBeta2(), o.adamEpsilon(),
+                    o.adamDecoupledWeightDecay());
+            default -> throw new IllegalArgumentException("unknown lsh.training.optimizer '" + o.optimizer()
+                    + "' (known: sgd, adam)");
+        };
+        LearningRateSchedule schedule = switch (o.lrSchedule()) {
+            case "constant" -> new LearningRateSchedule.Constant();
+            case "plateau" -> new LearningRateSchedule.DecayOnPlateau(o.lrPlateauFactor());
+            case "exponential" -> new LearningRateSchedule.Exponential(o.lrGamma());
+            case "cosine" -> new LearningRateSchedule.Cosine(o.lrCosineEpochs(), o.lrMin());
+            default -> throw new IllegalArgumentException("unknown lsh.training.lr-schedule.type '" + o.lrSchedule()
+                    + "' (known: constant, plateau, exponential, cosine)");
+        };
+        return new TrainingSettings(sgd, optimizer, schedule, o.ntAsgdNonMonotone());
     }
 
     /** Fraction of masked weights per layer (empty for the dense model). */

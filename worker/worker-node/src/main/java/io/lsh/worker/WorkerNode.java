@@ -41,6 +41,19 @@ public final class WorkerNode {
      */
     public static Behavior<Void> create(String nodeId, List<String> devices, Supplier<TrialExecutor> executor,
                                         WorkerMetrics metrics, Runnable onCoordinatorLost) {
+        return create(nodeId, devices, workerId -> executor.get(), metrics, onCoordinatorLost);
+    }
+
+    /**
+     * @param nodeId            prefix of the worker ids (unique in the cluster, e.g. {@code 127.0.0.1:25521})
+     * @param devices           one entry per worker: the device it owns ({@code cpu} for every CPU worker)
+     * @param executor          creates the device work runner of each worker, given its id
+     * @param metrics           the JVM's worker metrics, shared by its workers
+     * @param onCoordinatorLost called (by each worker) when the coordinator vanished without ending the study
+     */
+    public static Behavior<Void> create(String nodeId, List<String> devices,
+                                        java.util.function.Function<String, TrialExecutor> executor,
+                                        WorkerMetrics metrics, Runnable onCoordinatorLost) {
         return Behaviors.setup(context -> {
             List<ExecutorService> threads = new ArrayList<>();
             int[] live = {devices.size()};
@@ -54,7 +67,7 @@ public final class WorkerNode {
                 });
                 threads.add(thread);
                 ActorRef<Worker.Message> worker = context.spawn(
-                        Worker.create(workerId, device, thread, executor.get(), metrics, onCoordinatorLost), "worker-" + i);
+                        Worker.create(workerId, device, thread, executor.apply(workerId), metrics, onCoordinatorLost), "worker-" + i);
                 context.watch(worker);
             }
             return Behaviors.<Void>receiveSignal((ctx, signal) -> {

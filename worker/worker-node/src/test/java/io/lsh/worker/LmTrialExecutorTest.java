@@ -1,10 +1,13 @@
 package io.lsh.worker;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lsh.lm.checkpoint.Checkpoint;
 import io.lsh.protocol.EpochSpectrum;
+import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.PruningSpec;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.protocol.TrialMetrics;
@@ -60,22 +63,53 @@ class LmTrialExecutorTest {
 
     @Test
     void resumingFromACheckpointGivesTheSameNumbersAsNotStopping() throws Exception {
-        StudyRecipe recipe = recipe();
+        assertResumeGivesTheSameNumbers(recipe(), 1, 3);
+    }
+
+    @Test
+    void resumingAdamWithAPlateauScheduleGivesTheSameNumbers() throws Exception {
+        Checkpoint last = assertResumeGivesTheSameNumbers(recipe().withOptimizer(new OptimizerRecipe("adam", 0.9,
+                0.999, 1e-8, true, "plateau", 4.0, 0.95, 40, 0.0, 0)), 1, 3);
+        assertEquals("adam", last.metadata().get("training.optimizer"));
+        assertEquals(3 * 15, Long.parseLong(last.metadata().get("training.adam.steps")), "3 epochs of 15 windows");
+    }
+
+    @Test
+    void resumingNtAsgdAfterTheSwitchGivesTheSameNumbers() throws Exception {
+        // lr 30 on this noisy corpus makes the validation loss rise, so that NT-ASGD (n = 1) switches after epoch 3
+        StudyRecipe r = recipe();
+        StudyRecipe fast = new StudyRecipe(r.corpusDir(), r.maxVocab(), r.embeddingSize(), r.hiddenSizes(),
+                r.dropout(), r.tiedWeights(), r.batchSize(), r.bptt(), 30.0, r.clipNorm(), r.weightDecay(),
+                r.maxWindowsPerEpoch(), r.evalBatchSize(), r.sparsity(), r.deathRateFloor(), r.plannedEpochs(),
+                r.spectrumSteps(), r.spectrumWarmup(), r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(),
+                r.jacobianTransposed(), new OptimizerRecipe("sgd", 0.9, 0.999, 1e-8, false, "constant", 4.0, 0.9,
+                40, 0.0, 1));
+        Checkpoint last = assertResumeGivesTheSameNumbers(fast, 4, 5);
+        assertEquals("true", last.metadata().get("training.nt-asgd.averaging"),
+                "NT-ASGD did not switch: the test would not cover resuming the averages");
+        assertTrue(last.tensors().keySet().stream().anyMatch(k -> k.startsWith("optimizer/asgd.start/")));
+    }
+
+    /**
+     * Runs epochs 1..total straight and as 1..split, then split+1..total from the checkpoint; returns the straight
+     * run's final checkpoint.
+     */
+    private Checkpoint assertResumeGivesTheSameNumbers(StudyRecipe recipe, int split, int total) throws Exception {
         List<EpochSpectrum> dense = new ArrayList<>();
-        execute(run(recipe, null, 0, 3, "", dir.resolve("dense.lshc"), List.of()), dense);
-        assertEquals(3, dense.size(), "the reference measures its spectrum every epoch");
+        execute(run(recipe, null, 0, total, "", dir.resolve("dense.lshc"), List.of()), dense);
+        assertEquals(total, dense.size(), "the reference measures its spectrum every epoch");
 
         PruningSpec pruning = new PruningSpec("ER", "SET", "random", "none", 0.5);
-        List<TrialMetrics> straight = execute(run(recipe, pruning, 0, 3, "", dir.resolve("a3.lshc"), dense),
+        List<TrialMetrics> straight = execute(run(recipe, pruning, 0, total, "", dir.resolve("a3.lshc"), dense),
                 new ArrayList<>());
-        List<TrialMetrics> first = execute(run(recipe, pruning, 0, 1, "", dir.resolve("b1.lshc"), dense),
+        List<TrialMetrics> first = execute(run(recipe, pruning, 0, split, "", dir.resolve("b1.lshc"), dense),
                 new ArrayList<>());
-        List<TrialMetrics> rest = execute(run(recipe, pruning, 1, 3, dir.resolve("b1.lshc").toString(),
+        List<TrialMetrics> rest = execute(run(recipe, pruning, split, total, dir.resolve("b1.lshc").toString(),
                 dir.resolve("b3.lshc"), dense), new ArrayList<>());
         List<TrialMetrics> resumed = new ArrayList<>(first);
         resumed.addAll(rest);
-        assertEquals(3, resumed.size());
-        for (int i = 0; i < 3; i++) {
+        assertEquals(total, resumed.size());
+        for (int i = 0; i < total; i++) {
             TrialMetrics a = straight.get(i);
             TrialMetrics b = resumed.get(i);
             assertEquals(a.trainLoss(), b.trainLoss(), 0.0, "train loss, epoch " + (i + 1));
@@ -85,6 +119,17 @@ class LmTrialExecutorTest {
             assertTrue(a.lsDistance() > 0, "the pruned network's spectrum differs from the dense one");
         }
         assertEquals(Files.readAllBytes(dir.resolve("a3.lshc")).length, Files.readAllBytes(dir.resolve("b3.lshc")).length);
+        Checkpoint a = Checkpoint.read(dir.resolve("a3.lshc"));
+        Checkpoint b = Checkpoint.read(dir.resolve("b3.lshc"));
+        assertEquals(a.tensors().keySet(), b.tensors().keySet());
+        for (String name : a.tensors().keySet()) {
+            if (a.tensor(name).dataType() == org.nd4j.linalg.api.buffer.DataType.INT) {
+                assertArrayEquals(a.tensor(name).data().asInt(), b.tensor(name).data().asInt(), name);
+            } else {
+                assertArrayEquals(a.tensor(name).data().asFloat(), b.tensor(name).data().asFloat(), name);
+            }
+        }
+        return a;
     }
 
     @Test

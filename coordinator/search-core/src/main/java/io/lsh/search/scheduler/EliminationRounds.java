@@ -80,6 +80,13 @@ public final class EliminationRounds implements Scheduler {
         return settings.initialEpochs();
     }
 
+    /** @return the epoch of the last elimination round when all candidates report ({@link EliminationPlan}) */
+    @Override
+    public int lastSearchEpoch() {
+        return settings.plan().rounds().stream().filter(r -> r.phase() == Phase.SEARCH)
+                .mapToInt(EliminationPlan.PlannedRound::toEpoch).max().orElse(settings.initialEpochs());
+    }
+
     @Override
     public int currentRound() {
         return round;
@@ -230,8 +237,11 @@ public final class EliminationRounds implements Scheduler {
         return v == null || Double.isNaN(v) ? Double.POSITIVE_INFINITY : v;
     }
 
-    /** Four significant digits, plain notation for ordinary magnitudes. */
-    static String format(Double v) {
+    /**
+     * @param v a metric value (null and non-finite values print as Java does)
+     * @return four significant digits, plain notation for ordinary magnitudes (as in decision reasons)
+     */
+    public static String format(Double v) {
         if (v == null || !Double.isFinite(v)) {
             return String.valueOf(v);
         }

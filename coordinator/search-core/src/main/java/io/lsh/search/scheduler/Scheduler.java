@@ -9,11 +9,14 @@ import java.util.OptionalInt;
  * deterministic function of the events it is given. Not thread-safe: one owner (the study engine) calls it.
  *
  * <p>Event protocol: the owner adds trials with {@link #onTrialAdded} while {@link #acceptsNewTrials()};
- * each new trial first trains 0 to {@link #initialEpochs()} epochs in round 1, phase SEARCH. The owner
- * calls {@link #onAdmissionClosed()} if it cannot supply more trials (the optimizer ran out). Each finished
- * segment is given to {@link #onReport}, each failure to {@link #onFailure}. Decisions reference only trials
- * the scheduler was told about; Promote/Stop/Finish only concern trials that have reported in the round
- * that closed.
+ * each new trial first trains 0 to {@link #firstTargetEpoch(int)} epochs in round 1, phase SEARCH. The owner
+ * calls {@link #onAdmissionClosed()} if it cannot supply more trials (the optimizer ran out, or a budget is
+ * spent). Each finished segment is given to {@link #onReport}, each failure to {@link #onFailure}. Decisions
+ * reference only trials the scheduler was told about; Promote/Stop/Finish only concern trials that have
+ * reported and wait (a Wait for the reporter always comes first in the decisions of its report).
+ *
+ * <p>Implementations: {@link EliminationRounds} (the authors' synchronous rounds), {@link AsyncSuccessiveHalving}
+ * (ASHA and asynchronous Hyperband), {@link MedianStopping}, {@link FullTraining} (no early stopping).
  */
 public interface Scheduler {
 
@@ -23,8 +26,30 @@ public interface Scheduler {
     /** @return the metric name the final phase ranks by (lower is better), e.g. {@code val_ppl} */
     String finalMetric();
 
-    /** @return epochs a new trial trains in its first segment (e0) */
+    /** @return epochs a new trial trains in its first segment (e0; the lowest, when trials differ) */
     int initialEpochs();
+
+    /**
+     * @param trialId a trial just added with {@link #onTrialAdded}
+     * @return the epoch its first segment trains to (schedulers with brackets start trials at different rungs)
+     */
+    default int firstTargetEpoch(int trialId) {
+        return initialEpochs();
+    }
+
+    /**
+     * @param trialId a trial just added with {@link #onTrialAdded}
+     * @return the round of its first segment (1, except for schedulers whose brackets start at later rungs)
+     */
+    default int firstRound(int trialId) {
+        return 1;
+    }
+
+    /**
+     * @return the last epoch at which a SEARCH-phase report can happen (the dense reference's spectrum is needed at
+     *         every epoch up to here when the objective is the LS distance)
+     */
+    int lastSearchEpoch();
 
     /** @return the current round, 1-based */
     int currentRound();

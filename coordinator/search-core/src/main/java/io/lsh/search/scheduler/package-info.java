@@ -10,6 +10,13 @@
  * perplexity after full training. {@link io.lsh.search.scheduler.EliminationPlan} computes the epoch budget
  * of such a schedule.
  *
+ * <p>The asynchronous generalisations method.md proposes for a cluster, where no worker waits for a whole round:
+ * {@link io.lsh.search.scheduler.AsyncSuccessiveHalving} (ASHA and asynchronous Hyperband, Li et al. 2020),
+ * {@link io.lsh.search.scheduler.MedianStopping} (the median stopping rule, Golovin et al. 2017) and the exhaustive
+ * baseline {@link io.lsh.search.scheduler.FullTraining}. They rank by the same objective metric (LS distance or
+ * validation perplexity) and end with the same final phase: the best trials at the last search epoch train to the
+ * final epochs and are ranked by the final metric.
+ *
  * <p>Schedulers are deterministic functions of the event sequence (no clocks, no random) and not
  * thread-safe. Settings and decisions are immutable records.
  */

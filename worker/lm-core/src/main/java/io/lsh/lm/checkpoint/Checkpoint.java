@@ -33,12 +33,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * An immutable snapshot of named tensors, named boolean masks and string metadata, with a compact binary file format.
  *
- * <h2>File format (version 1, all numbers big-endian)</h2>
+ * <h2>File format (version 2, all numbers big-endian)</h2>
  * <pre>
- * header   8 bytes magic "LSHCKPT\0", int format version (1), long payload length in bytes
+ * header   8 bytes magic "LSHCKPT\0", int format version (2), long payload length in bytes
  * payload  int n; n x (string key, string value)                       metadata
- *          int n; n x (string name, byte dtype, int rank, rank x long   tensors; dtype 1 = FLOAT32, 2 = FLOAT64,
- *                      dim, elements in 'c' order as IEEE 754)
+ *          int n; n x (string name, byte dtype, int rank, rank x long   tensors; dtype 1 = FLOAT32, 2 = FLOAT64
+ *                      dim, elements in 'c' order)                      (IEEE 754), 3 = INT32
  *          int n; n x (string name, long length, ceil(length/8) bytes)  masks; bit i of the mask = bit (i % 8) of
  *                                                                       byte i / 8 (LSB first)
  * trailer  int CRC32 of the payload bytes
@@ -47,7 +47,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Writing goes to a temporary file in the target directory which is forced to disk and then moved over the target
  * with {@code ATOMIC_MOVE}, so a reader sees either the old or the new checkpoint. Reading verifies the magic, the
  * version, the exact file length and the CRC before parsing; any failure is a {@link CheckpointException} naming
- * the file.
+ * the file. Version 2 added INT32 tensors and the optimizer state of a training run (Adam moments, ASGD averages
+ * and their start steps as tensors named {@code optimizer/...}, schedule and trigger state as {@code training.*}
+ * metadata; see {@code io.lsh.lm.train.TrainingSession}); version-1 files (weights only, written before optimizer
+ * state was saved) are rejected with a message saying so.
  *
  * @param metadata free-form run metadata (epoch, seed, configuration text, code version, ...), insertion-ordered
  * @param tensors  named tensors (copies, detached from any model), insertion-ordered
@@ -58,13 +61,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> tensors, Map<String, boolean[]> masks) {
 
     /** Current format version. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private static final byte[] MAGIC = {'L', 'S', 'H', 'C', 'K', 'P', 'T', 0};
     private static final int HEADER_BYTES = MAGIC.length + Integer.BYTES + Long.BYTES;
     private static final int TRAILER_BYTES = Integer.BYTES;
     private static final byte DTYPE_FLOAT32 = 1;
     private static final byte DTYPE_FLOAT64 = 2;
+    private static final byte DTYPE_INT32 = 3;
     private static final int MAX_RANK = 8;
 
     public Checkpoint {
@@ -75,9 +79,9 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
         masks = Collections.unmodifiableMap(maskCopies);
         for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
             DataType t = e.getValue().dataType();
-            if (t != DataType.FLOAT && t != DataType.DOUBLE) {
-                throw new IllegalArgumentException("tensor " + e.getKey() + ": only FLOAT and DOUBLE are supported, got "
-                        + t);
+            if (t != DataType.FLOAT && t != DataType.DOUBLE && t != DataType.INT) {
+                throw new IllegalArgumentException("tensor " + e.getKey()
+                        + ": only FLOAT, DOUBLE and INT (INT32) are supported, got " + t);
             }
         }
     }
@@ -96,6 +100,31 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
             t.put(p.name(), p.value().dup('c'));
         }
         return new Checkpoint(metadata, t, masks);
+    }
+
+    /**
+     * Snapshot of every parameter's value (copied) plus further tensors (e.g. optimizer state, whose names must not
+     * collide with a parameter's) and their metadata.
+     *
+     * @throws IllegalArgumentException if an extra tensor or metadata key repeats a name
+     */
+    public static Checkpoint capture(ParameterSet parameters, Map<String, String> metadata,
+                                     Map<String, boolean[]> masks, Map<String, String> extraMetadata,
+                                     Map<String, INDArray> extraTensors) {
+        Checkpoint base = capture(parameters, metadata, masks);
+        Map<String, String> m = new LinkedHashMap<>(base.metadata());
+        for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
+            if (m.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                throw new IllegalArgumentException("metadata key " + e.getKey() + " is given twice");
+            }
+        }
+        Map<String, INDArray> t = new LinkedHashMap<>(base.tensors());
+        for (Map.Entry<String, INDArray> e : extraTensors.entrySet()) {
+            if (t.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                throw new IllegalArgumentException("tensor " + e.getKey() + " collides with a parameter's name");
+            }
+        }
+        return new Checkpoint(m, t, masks);
     }
 
     /**
@@ -193,7 +222,8 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
             INDArray t = e.getValue();
             writeString(out, e.getKey());
             boolean isDouble = t.dataType() == DataType.DOUBLE;
-            out.writeByte(isDouble ? DTYPE_FLOAT64 : DTYPE_FLOAT32);
+            boolean isInt = t.dataType() == DataType.INT;
+            out.writeByte(isInt ? DTYPE_INT32 : isDouble ? DTYPE_FLOAT64 : DTYPE_FLOAT32);
             long[] shape = t.shape();
             out.writeInt(shape.length);
             for (long d : shape) {
@@ -203,7 +233,15 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
             int n = (int) c.length();
             int chunk = 1 << 14;
             ByteBuffer bytes = ByteBuffer.allocate(chunk * Double.BYTES);
-            if (isDouble) {
+            if (isInt) {
+                int[] data = c.data().asInt();
+                for (int from = 0; from < n; from += chunk) {
+                    int len = Math.min(chunk, n - from);
+                    bytes.clear();
+                    bytes.asIntBuffer().put(data, from, len);
+                    out.write(bytes.array(), 0, len * Integer.BYTES);
+                }
+            } else if (isDouble) {
                 double[] data = c.data().asDouble();
                 for (int from = 0; from < n; from += chunk) {
                     int len = Math.min(chunk, n - from);
@@ -266,6 +304,11 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
                 throw new CheckpointException("not a checkpoint (bad magic bytes): " + file);
             }
             int version = in.readInt();
+            if (version == 1) {
+                throw new CheckpointException("checkpoint format version 1 is not supported (expected "
+                        + FORMAT_VERSION + "): " + file + " was written by an older LSH without optimizer state;"
+                        + " retrain the trial");
+            }
             if (version != FORMAT_VERSION) {
                 throw new CheckpointException("checkpoint format version " + version + " is not supported (expected "
                         + FORMAT_VERSION + "): " + file);
@@ -321,7 +364,8 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
             byte dtype = in.readByte();
             int rank = in.readInt();
             budget.take(5);
-            if (dtype != DTYPE_FLOAT32 && dtype != DTYPE_FLOAT64 || rank < 0 || rank > MAX_RANK) {
+            if (dtype != DTYPE_FLOAT32 && dtype != DTYPE_FLOAT64 && dtype != DTYPE_INT32 || rank < 0
+                    || rank > MAX_RANK) {
                 throw new CheckpointException("checkpoint is corrupt (tensor " + name + ": dtype " + dtype + ", rank "
                         + rank + "): " + file);
             }
@@ -339,13 +383,17 @@ public record Checkpoint(Map<String, String> metadata, Map<String, INDArray> ten
                     throw new CheckpointException("checkpoint tensor " + name + " is too large: " + file);
                 }
             }
-            int elementBytes = dtype == DTYPE_FLOAT64 ? Double.BYTES : Float.BYTES;
+            int elementBytes = dtype == DTYPE_FLOAT64 ? Double.BYTES : Float.BYTES; // INT32: 4 bytes too
             budget.take(length * elementBytes);
             byte[] bytes = new byte[(int) length * elementBytes];
             in.readFully(bytes);
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             INDArray t;
-            if (dtype == DTYPE_FLOAT64) {
+            if (dtype == DTYPE_INT32) {
+                int[] data = new int[(int) length];
+                buf.asIntBuffer().get(data);
+                t = Nd4j.createFromArray(data).reshape('c', shape);
+            } else if (dtype == DTYPE_FLOAT64) {
                 double[] data = new double[(int) length];
                 buf.asDoubleBuffer().get(data);
                 t = Nd4j.create(data, shape, 'c');

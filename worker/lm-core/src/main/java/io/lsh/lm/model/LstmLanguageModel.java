@@ -227,6 +227,19 @@ public final class LstmLanguageModel implements LanguageModel {
         return forward(workspace(window.length(), window.batchSize()), window, s, false, false);
     }
 
+    /**
+     * The evaluation-mode logits (no dropout, decoder bias included) of a window, the numbers {@link #loss} takes
+     * the softmax cross-entropy of; advances {@code state} like {@code loss}.
+     *
+     * @return a new {@code (T*B) x V} array, row {@code t*B + b} for step t of column b (time-major, as the window)
+     */
+    public INDArray logits(BpttWindow window, RecurrentState state) {
+        LstmState s = checkState(window, state);
+        LstmWorkspace ws = workspace(window.length(), window.batchSize());
+        forward(ws, window, s, false, false);
+        return ws.logits.dup('c');
+    }
+
     private LstmState checkState(BpttWindow window, RecurrentState state) {
         Objects.requireNonNull(window, "window");
         if (!(state instanceof LstmState s)) {

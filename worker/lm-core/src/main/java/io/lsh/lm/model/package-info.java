@@ -13,5 +13,10 @@
  * <p>Performance layout (see docs/dl4j-notes.md, "Training speed"): 'c'-order buffers with rows time-major
  * ({@code row = t * B + b}), all matrix products as {@code Nd4j.gemm}, the element-wise gate math in fused Java
  * loops over the arrays' direct buffers ({@code LstmKernels}).
+ *
+ * <p>{@link io.lsh.lm.model.RhnLanguageModel} is the Recurrent Highway Network of setting B ({@link
+ * io.lsh.lm.model.RhnSpec#paperPreset}: 830 units, recurrence depth 10, coupled carry gate, tied embedding, Zilly et
+ * al.'s four dropouts), written the same way; {@link io.lsh.lm.model.RhnWeights} is its recurrent layer for the
+ * spectrum.
  */
 package io.lsh.lm.model;

@@ -228,6 +228,67 @@ public final class SparseAverager {
         return s < 0 ? 0 : denseSteps - s;
     }
 
+    /**
+     * A copy of the averager's state, for checkpoints: per parameter name the running averages, per masked parameter
+     * the step after which each entry's averaging started (-1: not averaging), and the number of accumulated steps.
+     *
+     * @param steps    {@link #steps()}
+     * @param averages per parameter, in parameter order, flat 'c' order
+     * @param starts   per masked parameter, in parameter order
+     */
+    public record State(long steps, Map<String, float[]> averages, Map<String, int[]> starts) {
+    }
+
+    /** A copy of the state (see {@link State}). */
+    public State exportState() {
+        checkNotSwapped("exportState");
+        Map<String, float[]> averages = new java.util.LinkedHashMap<>();
+        Map<String, int[]> starts = new java.util.LinkedHashMap<>();
+        for (int p = 0; p < parameters.size(); p++) {
+            averages.put(parameters.get(p).name(), average[p].clone());
+            if (maskIndex[p] >= 0) {
+                starts.put(parameters.get(p).name(), start[p].clone());
+            }
+        }
+        return new State(denseSteps, averages, starts);
+    }
+
+    /**
+     * Replaces the state with one exported by {@link #exportState()} from an averager of the same model and masks.
+     *
+     * @throws IllegalArgumentException naming a missing or mis-sized entry (nothing is changed then)
+     */
+    public void restoreState(State state) {
+        Objects.requireNonNull(state, "state");
+        checkNotSwapped("restoreState");
+        if (state.steps() < 0 || state.steps() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("averaged step count " + state.steps() + " is out of range");
+        }
+        for (int p = 0; p < parameters.size(); p++) {
+            String name = parameters.get(p).name();
+            float[] a = state.averages().get(name);
+            if (a == null || a.length != average[p].length) {
+                throw new IllegalArgumentException("averager state has no average of size " + average[p].length
+                        + " for parameter '" + name + "'");
+            }
+            if (maskIndex[p] >= 0) {
+                int[] s = state.starts().get(name);
+                if (s == null || s.length != start[p].length) {
+                    throw new IllegalArgumentException("averager state has no start steps of size "
+                            + start[p].length + " for masked parameter '" + name + "'");
+                }
+            }
+        }
+        for (int p = 0; p < parameters.size(); p++) {
+            String name = parameters.get(p).name();
+            System.arraycopy(state.averages().get(name), 0, average[p], 0, average[p].length);
+            if (maskIndex[p] >= 0) {
+                System.arraycopy(state.starts().get(name), 0, start[p], 0, start[p].length);
+            }
+        }
+        denseSteps = state.steps();
+    }
+
     private double[] averagedInto(int p, double[] out) {
         double[] current = read(parameters.get(p).value(), out);
         float[] avg = average[p];

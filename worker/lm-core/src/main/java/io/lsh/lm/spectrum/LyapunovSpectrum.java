@@ -1,6 +1,7 @@
 package io.lsh.lm.spectrum;
 
 import io.lsh.lm.model.LstmLayerWeights;
+import io.lsh.lm.model.RhnWeights;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,26 @@ public final class LyapunovSpectrum {
                                   SpectrumSettings settings) {
         long start = System.nanoTime();
         StackedLstmStep step = new StackedLstmStep(embedding, layers);
+        return compute(step, sequences, settings, start);
+    }
+
+    /**
+     * The spectrum of a Recurrent Highway Network language model over its state s (see {@link RhnStep}), with the
+     * same settings as {@link #ofLstm}; the authors multiply by the true Jacobian for the RHN, which is
+     * {@link SpectrumSettings#defaults()}.
+     *
+     * @param embedding the input embedding [V, E]
+     * @param weights   the RHN layer (the model's live weights: pruned entries are simply zeros)
+     * @param sequences exactly {@code settings.batch()} token sequences of at least
+     *                  {@link SpectrumSettings#requiredSequenceLength()} tokens
+     * @param settings  T, W, B, k, log base, Jacobian convention, warm-up mode, ordering
+     * @throws IllegalArgumentException on inconsistent shapes, sequence count or lengths, k larger than H, or a token
+     *                                  outside the vocabulary
+     */
+    public static Spectrum ofRhn(INDArray embedding, RhnWeights weights, int[][] sequences,
+                                 SpectrumSettings settings) {
+        long start = System.nanoTime();
+        RhnStep step = new RhnStep(embedding, weights);
         return compute(step, sequences, settings, start);
     }
 

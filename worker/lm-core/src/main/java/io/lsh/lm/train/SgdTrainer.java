@@ -78,22 +78,35 @@ public final class SgdTrainer implements Trainer {
 
     /** Clipping, weight decay and the SGD step, in that order. */
     private void update(List<Parameter> parameters) {
-        if (settings.gradientClipNorm() > 0) {
+        clipGradients(parameters, settings.gradientClipNorm());
+        sgdStep(parameters, settings.learningRate(), settings.weightDecay());
+    }
+
+    /**
+     * Global-norm clipping as PyTorch's {@code clip_grad_norm_}: if the L2 norm {@code n} of all gradients exceeds
+     * {@code limit}, every gradient is scaled by {@code limit / (n + 1e-6)}; {@code limit = 0} disables it.
+     */
+    static void clipGradients(List<Parameter> parameters, double limit) {
+        if (limit > 0) {
             double norm = globalGradientNorm(parameters);
-            if (norm > settings.gradientClipNorm()) {
-                double scale = settings.gradientClipNorm() / (norm + 1e-6);
+            if (norm > limit) {
+                double scale = limit / (norm + 1e-6);
                 for (Parameter p : parameters) {
                     p.gradient().muli(scale);
                 }
             }
         }
+    }
+
+    /** {@code g += weightDecay w; w -= learningRate g} on every parameter (the gradients are modified). */
+    static void sgdStep(List<Parameter> parameters, double learningRate, double weightDecay) {
         for (Parameter p : parameters) {
             INDArray g = p.gradient();
             INDArray w = p.value();
-            if (settings.weightDecay() > 0) {
-                Nd4j.getBlasWrapper().level1().axpy(g.length(), settings.weightDecay(), w, g);
+            if (weightDecay > 0) {
+                Nd4j.getBlasWrapper().level1().axpy(g.length(), weightDecay, w, g);
             }
-            Nd4j.getBlasWrapper().level1().axpy(w.length(), -settings.learningRate(), g, w);
+            Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate, g, w);
         }
     }
 

@@ -50,6 +50,8 @@ class CheckpointTest {
                 'c'));
         tensors.put("special.float", Nd4j.create(new float[] {Float.NaN, Float.NEGATIVE_INFINITY, 1e-45f},
                 new long[] {3}, 'c'));
+        tensors.put("optimizer/asgd.start/x", Nd4j.createFromArray(-1, 0, Integer.MAX_VALUE, Integer.MIN_VALUE, 7, 8)
+                .reshape('c', 2, 3));
         return new Checkpoint(meta, tensors, masks);
     }
 
@@ -68,7 +70,9 @@ class CheckpointTest {
             INDArray b = read.tensors().get(name);
             assertEquals(a.dataType(), b.dataType(), name);
             assertArrayEquals(a.shape(), b.shape(), name);
-            if (a.dataType() == DataType.DOUBLE) {
+            if (a.dataType() == DataType.INT) {
+                assertArrayEquals(a.data().asInt(), b.data().asInt(), name);
+            } else if (a.dataType() == DataType.DOUBLE) {
                 double[] x = a.data().asDouble();
                 double[] y = b.data().asDouble();
                 for (int i = 0; i < x.length; i++) {
@@ -86,6 +90,19 @@ class CheckpointTest {
         for (String name : original.masks().keySet()) {
             assertArrayEquals(original.masks().get(name), read.masks().get(name), name);
         }
+    }
+
+    @Test
+    void captureWithOptimizerStateRejectsNameCollisions() {
+        LstmLanguageModel model = new LstmLanguageModel(SPEC, 3L);
+        Checkpoint c = Checkpoint.capture(model, Map.of("epoch", "1"), Map.of(), Map.of("training.optimizer", "adam"),
+                Map.of("optimizer/adam.m/encoder.weight", Nd4j.ones(DataType.FLOAT, 13, 6)));
+        assertEquals("adam", c.metadata().get("training.optimizer"));
+        assertEquals(13 * 6, c.tensor("optimizer/adam.m/encoder.weight").sumNumber().intValue());
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(model, Map.of(), Map.of(), Map.of(),
+                Map.of("encoder.weight", Nd4j.ones(DataType.FLOAT, 13, 6))));
+        assertThrows(IllegalArgumentException.class, () -> Checkpoint.capture(model, Map.of("epoch", "1"), Map.of(),
+                Map.of("epoch", "2"), Map.of()));
     }
 
     @Test
@@ -178,11 +195,19 @@ class CheckpointTest {
         Path file = dir.resolve("v.ckpt");
         sample().write(file);
         byte[] bytes = Files.readAllBytes(file);
-        bytes[11] = 2; // version int at offset 8..11
-        Path v2 = dir.resolve("v2.ckpt");
-        Files.write(v2, bytes);
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(v2));
-        assertTrue(e.getMessage().contains("version 2") && e.getMessage().contains(v2.toString()), e.getMessage());
+        bytes[11] = 3; // version int at offset 8..11
+        Path v3 = dir.resolve("v3.ckpt");
+        Files.write(v3, bytes);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(v3));
+        assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("expected 2")
+                && e.getMessage().contains(v3.toString()), e.getMessage());
+
+        bytes[11] = 1; // a file of the format before optimizer state
+        Path v1 = dir.resolve("v1.ckpt");
+        Files.write(v1, bytes);
+        e = assertThrows(CheckpointException.class, () -> Checkpoint.read(v1));
+        assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("without optimizer state")
+                && e.getMessage().contains(v1.toString()), e.getMessage());
 
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "this is not a checkpoint at all, just text");

@@ -39,14 +39,19 @@ final class TorchPeer implements AutoCloseable {
 
     /** bench/lyapunov_torch.py, found from the working directory (the module or the repository root). */
     static Path script() {
+        return script("lyapunov_torch.py");
+    }
+
+    /** bench/{@code fileName}, found from the working directory (the module or the repository root). */
+    static Path script(String fileName) {
         Path here = Path.of("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("bench").resolve("lyapunov_torch.py");
+            Path candidate = p.resolve("bench").resolve(fileName);
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("bench/lyapunov_torch.py not found above " + here);
+        throw new IllegalStateException("bench/" + fileName + " not found above " + here);
     }
 
     /** Whether /usr/bin/python3 can import torch and numpy. */
@@ -91,7 +96,7 @@ final class TorchPeer implements AutoCloseable {
         writeNpy(dir.resolve("tokens.npy"), "<i8", new long[] {length, batch}, tokens.array());
     }
 
-    private static void writeNpy(Path file, INDArray a) throws IOException {
+    static void writeNpy(Path file, INDArray a) throws IOException {
         INDArray d = a.castTo(DataType.DOUBLE).dup('c');
         writeNpy(file, d.data().asDouble(), d.shape());
     }
@@ -104,7 +109,7 @@ final class TorchPeer implements AutoCloseable {
         writeNpy(file, "<f8", shape, data.array());
     }
 
-    private static void writeNpy(Path file, String dtype, long[] shape, byte[] data) throws IOException {
+    static void writeNpy(Path file, String dtype, long[] shape, byte[] data) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (long s : shape) {
             dims.append(s).append(", ");
@@ -172,7 +177,12 @@ final class TorchPeer implements AutoCloseable {
      * environment so OpenBLAS picks its kernel for this CPU.
      */
     static TorchPeer serve() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(PYTHON, script().toString(), "serve");
+        return serve(script());
+    }
+
+    /** {@link #serve()} with another peer script speaking the same line protocol. */
+    static TorchPeer serve(Path peerScript) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(PYTHON, peerScript.toString(), "serve");
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);

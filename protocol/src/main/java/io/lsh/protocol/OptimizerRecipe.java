@@ -1,0 +1,36 @@
+package io.lsh.protocol;
+
+/**
+ * The optimizer part of a study's training recipe ({@code lsh.training} in reference.conf, method.md section 2):
+ * update rule, learning-rate schedule and NT-ASGD. Wire record: primitives and strings only.
+ *
+ * @param optimizer                 sgd | adam
+ * @param adamBeta1                 Adam first-moment decay
+ * @param adamBeta2                 Adam second-moment decay
+ * @param adamEpsilon               Adam denominator guard
+ * @param adamDecoupledWeightDecay  AdamW-style decay instead of L2
+ * @param lrSchedule                constant | plateau | exponential | cosine
+ * @param lrPlateauFactor           plateau: divide the rate by this when validation does not improve
+ * @param lrGamma                   exponential: per-epoch factor
+ * @param lrCosineEpochs            cosine: annealing period in epochs
+ * @param lrMin                     cosine: floor of the rate
+ * @param ntAsgdNonMonotone         0 = no NT-ASGD, else its non-monotone interval n
+ */
+public record OptimizerRecipe(
+        String optimizer,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEpsilon,
+        boolean adamDecoupledWeightDecay,
+        String lrSchedule,
+        double lrPlateauFactor,
+        double lrGamma,
+        int lrCosineEpochs,
+        double lrMin,
+        int ntAsgdNonMonotone) implements CborSerializable {
+
+    /** Plain SGD with a constant rate and no averaging (reference.conf's defaults). */
+    public static OptimizerRecipe defaults() {
+        return new OptimizerRecipe("sgd", 0.9, 0.999, 1e-8, false, "constant", 4.0, 0.95, 40, 0.0, 0);
+    }
+}
