@@ -121,7 +121,9 @@ class CoordinatorDurabilityTest {
                 "search.final-epochs", 7, "study.out", dir.toString())));
         StudyFolder folder = StudyFolder.create(dir, "durability", LocalDateTime.now());
         CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
-        testKit.spawn(Coordinator.create(plan, folder, outcome));
+        testKit.spawn(Coordinator.create(plan, folder, outcome,
+                new io.lsh.metrics.CoordinatorMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry()),
+                false, Optional.empty(), StudyJournal.Sync.GROUP));
         var probe = testKit.<Receptionist.Listing>createTestProbe();
         testKit.system().receptionist().tell(Receptionist.subscribe(ServiceKeys.COORDINATOR, probe.getRef()));
         ActorRef<CoordinatorCommand> wire = null;
