@@ -177,9 +177,9 @@ public final class Coordinator {
 
     /**
      * As above, with the journal's durability mode. {@link StudyJournal.Sync#GROUP} (group commit, one fsync per
-     * mailbox batch) is 10-20x faster (docs/benchmarks.md, "Coordinator scale") but not the default yet: with it the
-     * launcher's StudyResumeTest ends with a null final-round LS distance after its kills (see the scale branch's
-     * report); {@link StudyJournal.Sync#EVERY_EVENT} is the former behaviour.
+     * mailbox batch) is 10-20x faster (docs/benchmarks.md, "Coordinator scale") but not the default yet: the launcher's
+     * StudyResumeTest is intermittent on the merged tree (a final round's LS distance depends on where the kills
+     * land, in either mode; docs/benchmarks.md); {@link StudyJournal.Sync#EVERY_EVENT} is the former behaviour.
      */
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                     CoordinatorMetrics metrics, boolean resume, Optional<ArtifactServer> artifacts,
