@@ -5,7 +5,6 @@ import io.lsh.search.StudyEngine;
 import io.lsh.search.StudyProgress;
 import io.lsh.search.scheduler.Decision;
 import io.lsh.search.trial.Phase;
-import io.lsh.search.trial.TrialRecord;
 import io.lsh.search.trial.TrialState;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -66,6 +65,9 @@ public final class CoordinatorMetrics {
 
     private final Set<String> liveTrials = new HashSet<>();
     private int seenDecisions;
+    /** Trials that had ended (stopped, finished, failed) at the last sweep of {@link #liveTrials}; -1: none yet. */
+    private int endedAtSweep = -1;
+    private boolean referenceLiveAtSweep;
     private double best = Double.NaN;
     private double bestPpl = Double.NaN;
     private long trained;
@@ -196,22 +198,24 @@ public final class CoordinatorMetrics {
             decisions.labelValues(kind(d), reasonClass(d)).inc();
         }
         seenDecisions = log.size();
-        Set<String> live = new HashSet<>();
-        for (TrialRecord t : engine.trials()) {
-            if (!t.state().isTerminal()) {
-                live.add(Integer.toString(t.id()));
-            }
-        }
-        if (referenceLive) {
-            live.add(Integer.toString(REFERENCE_TRIAL));
-        }
-        for (String trial : Set.copyOf(liveTrials)) {
-            if (!live.contains(trial)) {
-                trialDistance.remove(trial);
-                trialPerplexity.remove(trial);
-                trialEpoch.remove(trial);
-                liveTrials.remove(trial);
-            }
+        // A series goes when its trial ends: sweep only when some trial ended (or the reference did) since the last
+        // sweep, and look up only the trials that have series (at most the running ones), not every trial of the
+        // study, which made each update O(trials) (docs/benchmarks.md, "Coordinator scale").
+        int ended = p.stopped() + p.finished() + p.failed();
+        if (ended != endedAtSweep || referenceLive != referenceLiveAtSweep) {
+            endedAtSweep = ended;
+            referenceLiveAtSweep = referenceLive;
+            liveTrials.removeIf(trial -> {
+                int id = Integer.parseInt(trial);
+                boolean live = id == REFERENCE_TRIAL ? referenceLive
+                        : engine.trial(id).map(t -> !t.state().isTerminal()).orElse(false);
+                if (!live) {
+                    trialDistance.remove(trial);
+                    trialPerplexity.remove(trial);
+                    trialEpoch.remove(trial);
+                }
+                return !live;
+            });
         }
         if (p.done() && !referenceLive) {
             progress.set(1.0);

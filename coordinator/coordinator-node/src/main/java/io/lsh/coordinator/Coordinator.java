@@ -58,6 +58,13 @@ public final class Coordinator {
     private record WallTimeUp() implements Message {
     }
 
+    /**
+     * Group commit: sync the journal's buffered events, then send what they decided ({@link StudyJournal}). Sent to
+     * itself only, never serialized.
+     */
+    private record SyncJournal() implements Message, org.apache.pekko.actor.NoSerializationVerificationNeeded {
+    }
+
     /** What a worker is doing. */
     private record Assignment(String workerId, WorkerCommand.RunTrial work) {
     }
@@ -88,10 +95,12 @@ public final class Coordinator {
     /** Epochs the dense reference has completed (trained here, or adopted from an earlier study). */
     private int referenceEpoch;
     private int appliedDecisions;
+    private boolean syncScheduled;
 
     private Coordinator(ActorContext<Message> context, StudyPlan plan, StudyFolder folder,
                         CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
-                        Optional<JournalReplay.Recovered> recovered, Optional<ArtifactServer> artifacts) {
+                        Optional<JournalReplay.Recovered> recovered, Optional<ArtifactServer> artifacts,
+                        StudyJournal.Sync journalSync) {
         this.context = context;
         this.artifacts = artifacts;
         this.metrics = metrics;
@@ -120,7 +129,7 @@ public final class Coordinator {
             this.reference = ReferenceStage.PENDING;
             this.started = Instant.now();
         }
-        this.journal = new StudyJournal(folder.journalFile());
+        this.journal = new StudyJournal(folder.journalFile(), journalSync);
     }
 
     /**
@@ -166,10 +175,23 @@ public final class Coordinator {
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                            CoordinatorMetrics metrics, boolean resume,
                                            Optional<ArtifactServer> artifacts) {
+        return create(plan, folder, outcome, metrics, resume, artifacts, StudyJournal.Sync.EVERY_EVENT);
+    }
+
+    /**
+     * As above, with the journal's durability mode. {@link StudyJournal.Sync#GROUP} (group commit, one fsync per
+     * mailbox batch) is 10-20x faster (docs/benchmarks.md, "Coordinator scale") but not the default yet: the launcher's
+     * StudyResumeTest is intermittent on the merged tree (a final round's LS distance depends on where the kills
+     * land, in either mode; docs/benchmarks.md); {@link StudyJournal.Sync#EVERY_EVENT} is the former behaviour.
+     */
+    public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
+                                    CoordinatorMetrics metrics, boolean resume, Optional<ArtifactServer> artifacts,
+                                    StudyJournal.Sync journalSync) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             Optional<JournalReplay.Recovered> recovered = resume
                     ? Optional.of(JournalReplay.replay(plan, folder)) : Optional.empty();
-            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered, artifacts);
+            Coordinator coordinator = new Coordinator(context, plan, folder, outcome, metrics, recovered, artifacts,
+                    journalSync);
             metrics.studyStarted(plan.settings().study().name(), plan.settings().study().objective(),
                     plan.plannedEpochs());
             context.getSystem().receptionist().tell(Receptionist.register(ServiceKeys.COORDINATOR, coordinator.self));
@@ -189,6 +211,7 @@ public final class Coordinator {
                 Duration left = budget.minus(Duration.between(coordinator.started, Instant.now()));
                 timers.startSingleTimer(new WallTimeUp(), left.isNegative() ? Duration.ZERO : left);
             });
+            coordinator.journal.sync();
             return coordinator.behavior();
         }));
     }
@@ -249,13 +272,35 @@ public final class Coordinator {
                 .onMessage(Wire.class, m -> published(onWire(m)))
                 .onMessage(WorkerLost.class, m -> published(onWorkerLost(m)))
                 .onMessage(WallTimeUp.class, m -> published(onWallTimeUp()))
+                .onMessage(SyncJournal.class, m -> {
+                    syncScheduled = false;
+                    journal.sync();
+                    metrics.update(engine, workers.size(), reference != ReferenceStage.DONE);
+                    return Behaviors.same();
+                })
                 .build();
     }
 
-    /** Brings the metrics up to date after a message: one place, so handlers stay about the study. */
+    /**
+     * After a message: one place, so handlers stay about the study. With group commit, the first message of a batch
+     * that journaled something queues a {@link SyncJournal} behind the messages already in the mailbox: one fsync
+     * for all of them, after which their decisions go out. The metrics are brought up to date once per batch, at
+     * its sync ({@code update} is O(trials): per message it dominated the coordinator's time, docs/benchmarks.md),
+     * or after a message when nothing waits for a sync.
+     */
     private Behavior<Message> published(Behavior<Message> next) {
-        metrics.update(engine, workers.size(), reference != ReferenceStage.DONE);
+        if (!journal.syncDue()) {
+            metrics.update(engine, workers.size(), reference != ReferenceStage.DONE);
+        } else if (!syncScheduled) {
+            syncScheduled = true;
+            context.getSelf().tell(new SyncJournal());
+        }
         return next;
+    }
+
+    /** Sends to a worker once the journal holds every event so far (at once, or after the batch's sync). */
+    private void send(ActorRef<WorkerCommand> worker, WorkerCommand message) {
+        journal.afterDurable(() -> worker.tell(message));
     }
 
     private Behavior<Message> onWire(Wire wire) {
@@ -285,7 +330,7 @@ public final class Coordinator {
             String reason = "protocol version " + r.protocolVersion() + " differs from the coordinator's "
                     + ProtocolVersion.CURRENT;
             context.getLog().warn("Refusing worker {}: {}", r.workerId(), reason);
-            r.worker().tell(new WorkerCommand.RegistrationRefused(reason));
+            send(r.worker(), new WorkerCommand.RegistrationRefused(reason));
             return;
         }
         ActorRef<WorkerCommand> known = workers.get(r.workerId());
@@ -300,7 +345,7 @@ public final class Coordinator {
             context.watchWith(r.worker(), new WorkerLost(r.workerId()));
             PROGRESS.info("Worker {} ({}) joined", r.workerId(), r.device());
         }
-        r.worker().tell(new WorkerCommand.RegistrationAccepted(plan.settings().study().name()));
+        send(r.worker(), new WorkerCommand.RegistrationAccepted(plan.settings().study().name()));
     }
 
     private void onEpoch(CoordinatorCommand.EpochReported e) {
@@ -471,7 +516,7 @@ public final class Coordinator {
             journal.append("reference_stopped", Map.of("reason", "wall-time budget spent"));
             reference = reference.afterLoss();
             if (workers.containsKey(rest.workerId())) {
-                workers.get(rest.workerId()).tell(new WorkerCommand.StopTrial(StudyPlan.REFERENCE_TRIAL,
+                send(workers.get(rest.workerId()), new WorkerCommand.StopTrial(StudyPlan.REFERENCE_TRIAL,
                         "wall-time budget spent"));
             }
         }
@@ -499,7 +544,7 @@ public final class Coordinator {
                 PROGRESS.info("Trial {} stopped: {}", stop.trialId(), stop.reason());
                 Assignment a = running.remove(stop.trialId());
                 if (a != null && workers.containsKey(a.workerId())) {
-                    workers.get(a.workerId()).tell(new WorkerCommand.StopTrial(stop.trialId(), stop.reason()));
+                    send(workers.get(a.workerId()), new WorkerCommand.StopTrial(stop.trialId(), stop.reason()));
                 }
             } else if (d instanceof Decision.Promote promote) {
                 PROGRESS.info("Trial {} promoted to {} round {} (epochs {} -> {}): {}", promote.trialId(),
@@ -523,7 +568,7 @@ public final class Coordinator {
             journal.append("run_assigned", Map.of("trial", work.trialId(), "attempt", work.attempt(),
                     "worker", workerId, "phase", work.phase().name(), "round", work.round(),
                     "from_epoch", work.fromEpoch(), "to_epoch", work.toEpoch()));
-            workers.get(workerId).tell(work);
+            send(workers.get(workerId), work);
         }
     }
 
@@ -592,7 +637,8 @@ public final class Coordinator {
         // With a spent budget the dense reference's rest (comparison only) is not trained any more.
         boolean referenceSettled = reference == ReferenceStage.DONE || (engine.budgetSpent().isPresent()
                 && reference != ReferenceStage.SEARCH_PART_RUNNING && reference != ReferenceStage.REST_RUNNING);
-        if (!engine.isFinished() || !running.isEmpty() || !awaitingDistance.isEmpty() || !referenceSettled) {
+        // cheap checks first: engine.isFinished() scans the trials
+        if (!running.isEmpty() || !awaitingDistance.isEmpty() || !referenceSettled || !engine.isFinished()) {
             return Behaviors.same();
         }
         Duration wall = Duration.between(started, Instant.now());
