@@ -28,7 +28,8 @@ final class EmbeddedStudy {
         try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
                 settings.metrics().coordinatorPort()); CheckpointCache cache = CheckpointCache.create()) {
             CoordinatorMetrics coordinatorMetrics = new CoordinatorMetrics(metrics.registry());
-            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes);
+            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes,
+                    NdRuntime::deviceBytes);
             ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, resume,
                     coordinatorAddress, java.util.Optional.empty(), outcome, coordinatorMetrics);
             ActorSystem<Void> workers = null;

@@ -82,7 +82,8 @@ final class WorkerCli implements Callable<Integer> {
                 metricsBind != null ? metricsBind : settings.host(),
                 metricsPort != null ? metricsPort : settings.workerPort());
              CheckpointCache cache = CheckpointCache.create()) {
-            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes);
+            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes,
+                    NdRuntime::deviceBytes);
             AtomicBoolean coordinatorLost = new AtomicBoolean(true);
             while (coordinatorLost.getAndSet(false)) {
                 // A coordinator that crashed and restarts (lsh coordinator --resume) forms a new cluster: a fresh

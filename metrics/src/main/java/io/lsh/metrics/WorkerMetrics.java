@@ -46,6 +46,8 @@ public final class WorkerMetrics {
     private final Counter failed;
     private final Counter cancelled;
     private final Counter transferBytes;
+    /** Started workers and their devices, for the device-memory gauge. */
+    private final java.util.Map<String, String> devices = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter transferSeconds;
 
     /**
@@ -66,6 +68,19 @@ public final class WorkerMetrics {
      * @throws IllegalArgumentException if they are already registered there
      */
     public WorkerMetrics(PrometheusRegistry registry, LongSupplier offHeapBytes) {
+        this(registry, offHeapBytes, null);
+    }
+
+    /**
+     * @param registry      where to register them (once per registry)
+     * @param offHeapBytes  native memory in use, in bytes; null for none
+     * @param deviceBytes   memory the tensor library has allocated on a device ({@code cpu}, {@code cuda:N}), in
+     *                      bytes (ND4J's memory manager: device memory on CUDA, host buffers on the CPU backend);
+     *                      null for none. Exported per started worker as {@code lsh_worker_device_memory_bytes}.
+     * @throws IllegalArgumentException if they are already registered there
+     */
+    public WorkerMetrics(PrometheusRegistry registry, LongSupplier offHeapBytes,
+                         java.util.function.ToLongFunction<String> deviceBytes) {
         Objects.requireNonNull(registry, "registry");
         String[] labels = {"worker", "device"};
         info = Gauge.builder().name("lsh_worker_info").help("1 per started worker").labelNames(labels)
@@ -98,6 +113,14 @@ public final class WorkerMetrics {
         transferSeconds = Counter.builder().name("lsh_worker_checkpoint_transfer_seconds_total")
                 .help("Wall time spent moving checkpoints to or from the coordinator's artifact store")
                 .labelNames("worker", "direction").register(registry);
+        if (deviceBytes != null) {
+            GaugeWithCallback.builder().name("lsh_worker_device_memory_bytes")
+                    .help("Memory the tensor library holds on the worker's device")
+                    .labelNames("worker", "device")
+                    .callback(cb -> devices.forEach((worker, device) ->
+                            cb.call(deviceBytes.applyAsLong(device), worker, device)))
+                    .register(registry);
+        }
         if (offHeapBytes != null) {
             GaugeWithCallback.builder().name("lsh_worker_offheap_memory_bytes")
                     .help("Native (off-heap) memory held by the tensor library in this JVM")
@@ -107,6 +130,7 @@ public final class WorkerMetrics {
 
     /** A worker started: its series appear (counters at 0, idle). */
     public void workerStarted(String worker, String device) {
+        devices.put(worker, device);
         info.labelValues(worker, device).set(1);
         for (Counter c : new Counter[] {epochs, trainingSecondsTotal, spectrumSecondsTotal, completed, failed,
                 cancelled}) {

@@ -41,4 +41,16 @@ public final class NdRuntime {
     public static long offHeapBytes() {
         return org.bytedeco.javacpp.Pointer.totalBytes();
     }
+
+    /**
+     * Memory ND4J's memory manager reports for a worker's device: device memory of {@code cuda:N} on the CUDA
+     * backend; on the CPU backend ({@code cpu}) the host buffers and workspaces it tracks.
+     *
+     * @param device {@code cpu} or {@code cuda:N}
+     * @return bytes
+     */
+    public static long deviceBytes(String device) {
+        int index = device.startsWith("cuda:") ? Integer.parseInt(device.substring("cuda:".length())) : 0;
+        return org.nd4j.linalg.factory.Nd4j.getMemoryManager().allocatedMemory(index);
+    }
 }
