@@ -19,8 +19,11 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts the coordinator node and runs the study with whatever workers join it (lsh worker --join "
                     + "HOST:PORT, from this or other machines). Ends with the leaderboard when the study is done.",
-            "Workers must see the corpus at the same path, and the study folder (checkpoints) at the same path: "
-                    + "on one machine that is given; across machines use a shared directory for --out."})
+            "Workers must see the corpus at the same path. Checkpoints: on one machine the study folder is shared; "
+                    + "across machines either put --out on a shared directory, or --set "
+                    + "cluster.checkpoint-transfer=coordinator to move them through this node's artifact store.",
+            "After a crash: the same command with --resume DIR (and the same --bind) continues the study; live "
+                    + "workers rejoin by themselves."})
 final class CoordinatorCli implements Callable<Integer> {
 
     /** The default coordinator port. */
