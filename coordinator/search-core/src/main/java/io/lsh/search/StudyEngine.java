@@ -101,6 +101,8 @@ public final class StudyEngine {
     private final StudyBudget budget;
 
     private final TreeMap<Integer, Trial> trials = new TreeMap<>();
+    /** Trials per state (index: TrialState ordinal), kept by Trial.setState. */
+    private final int[] stateCounts = new int[TrialState.values().length];
     private final ArrayDeque<Integer> queue = new ArrayDeque<>();
     private final List<Decision> log = new ArrayList<>();
     private int nextId = 1;
@@ -184,7 +186,7 @@ public final class StudyEngine {
                 }
                 queue.pollFirst();
                 handedOutEpochs += t.targetEpoch - t.epoch;
-                t.state = TrialState.RUNNING;
+                t.setState(TrialState.RUNNING);
                 t.attempts++;
                 return Optional.of(new WorkItem(t.id, t.configuration, t.epoch, t.targetEpoch, t.round, t.phase,
                         t.attempts, t.seed));
@@ -208,7 +210,7 @@ public final class StudyEngine {
                 continue;
             }
             space.validate(proposal.get());
-            Trial t = new Trial(nextId++, proposal.get(), Seeds.trialSeed(studySeed, nextId - 1));
+            Trial t = new Trial(nextId++, proposal.get(), Seeds.trialSeed(studySeed, nextId - 1), stateCounts);
             trials.put(t.id, t);
             scheduler.onTrialAdded(t.id);
             t.targetEpoch = scheduler.firstTargetEpoch(t.id);
@@ -244,7 +246,7 @@ public final class StudyEngine {
     /** Closes a study whose budget is spent once nothing runs: the rule of the class comment. */
     private void maybeCloseOut() {
         if (budgetSpent == null || closedOut || selected != null || scheduler.isDone()
-                || trials.values().stream().anyMatch(t -> t.state == TrialState.RUNNING)) {
+                || stateCounts[TrialState.RUNNING.ordinal()] > 0) {
             return;
         }
         closedOut = true;
@@ -271,7 +273,7 @@ public final class StudyEngine {
             if (t.state.isTerminal() || t == winner) {
                 continue;
             }
-            t.state = TrialState.STOPPED;
+            t.setState(TrialState.STOPPED);
             t.stopReason = budgetSpent + (t.results.isEmpty() ? " before it ran" : "") + " (epoch " + t.epoch + ")";
             out.add(new Decision.Stop(t.id, t.stopReason));
         }
@@ -279,7 +281,7 @@ public final class StudyEngine {
             String best = metric + " " + EliminationRounds.format(finalMetricOf(winner, metric)) + " at epoch "
                     + deepest + " among " + atDeepest + " trial" + (atDeepest == 1 ? "" : "s") + " at that epoch";
             if (winner.state != TrialState.FINISHED) {
-                winner.state = TrialState.FINISHED;
+                winner.setState(TrialState.FINISHED);
                 winner.stopReason = budgetSpent + ": best " + best;
                 out.add(new Decision.Finish(winner.id, winner.stopReason));
             }
@@ -330,7 +332,7 @@ public final class StudyEngine {
         double objective = v == null ? Double.NaN : v;
         t.results.add(new RoundResult(t.round, t.phase, epoch, objective, metrics));
         t.epoch = epoch;
-        t.state = TrialState.WAITING;
+        t.setState(TrialState.WAITING);
         if (t.phase == Phase.SEARCH && !Double.isNaN(objective)
                 && (Double.isNaN(bestObjective) || objective < bestObjective)) {
             bestObjective = objective;
@@ -371,7 +373,7 @@ public final class StudyEngine {
         if (t.state.isQueued()) { // a running trial is not in the queue: skip the O(queue) scan
             queue.remove(trialId);
         }
-        t.state = TrialState.FAILED;
+        t.setState(TrialState.FAILED);
         t.stopReason = reason == null ? "failed" : reason;
         if (!t.told) {
             t.told = true;
@@ -396,7 +398,7 @@ public final class StudyEngine {
         if (t.attempts >= maxAttempts) {
             return onFailure(trialId, "work lost " + t.attempts + " times (max attempts " + maxAttempts + ")");
         }
-        t.state = t.results.isEmpty() ? TrialState.CREATED : TrialState.PROMOTED;
+        t.setState(t.results.isEmpty() ? TrialState.CREATED : TrialState.PROMOTED);
         queue.addFirst(trialId);
         return withCloseOut(List.of());
     }
@@ -412,7 +414,7 @@ public final class StudyEngine {
                     throw new IllegalStateException("scheduler promoted trial " + t.id + " from epoch "
                             + p.fromEpoch() + " but it reached " + t.epoch);
                 }
-                t.state = TrialState.PROMOTED;
+                t.setState(TrialState.PROMOTED);
                 t.round = p.round();
                 t.phase = p.phase();
                 t.targetEpoch = p.toEpoch();
@@ -420,11 +422,11 @@ public final class StudyEngine {
                 queue.addLast(t.id);
             } else if (d instanceof Decision.Stop s) {
                 expect(t, d, TrialState.WAITING);
-                t.state = TrialState.STOPPED;
+                t.setState(TrialState.STOPPED);
                 t.stopReason = s.reason();
             } else if (d instanceof Decision.Finish f) {
                 expect(t, d, TrialState.WAITING);
-                t.state = TrialState.FINISHED;
+                t.setState(TrialState.FINISHED);
                 t.stopReason = f.reason();
             } else if (d instanceof Decision.Select) {
                 expect(t, d, TrialState.FINISHED);
@@ -463,7 +465,7 @@ public final class StudyEngine {
         if (selected != null || scheduler.isDone() || closedOut) {
             return true;
         }
-        boolean running = trials.values().stream().anyMatch(t -> t.state == TrialState.RUNNING);
+        boolean running = stateCounts[TrialState.RUNNING.ordinal()] > 0;
         return !running && queue.isEmpty() && !canCreate();
     }
 
@@ -508,8 +510,7 @@ public final class StudyEngine {
 
     /** @return counts by state, current round, best objective */
     public StudyProgress progress() {
-        int[] n = new int[TrialState.values().length];
-        trials.values().forEach(t -> n[t.state.ordinal()]++);
+        int[] n = stateCounts;
         return new StudyProgress(trials.size(), n[TrialState.CREATED.ordinal()], n[TrialState.RUNNING.ordinal()],
                 n[TrialState.WAITING.ordinal()], n[TrialState.PROMOTED.ordinal()], n[TrialState.STOPPED.ordinal()],
                 n[TrialState.FINISHED.ordinal()], n[TrialState.FAILED.ordinal()], scheduler.currentRound(),
@@ -557,7 +558,8 @@ public final class StudyEngine {
         final Configuration configuration;
         final long seed;
         final List<RoundResult> results = new ArrayList<>();
-        TrialState state = TrialState.CREATED;
+        private final int[] counts;
+        private TrialState state = TrialState.CREATED;
         Phase phase = Phase.SEARCH;
         int round = 1;
         int epoch;
@@ -566,7 +568,16 @@ public final class StudyEngine {
         String stopReason;
         boolean told;
 
-        Trial(int id, Configuration configuration, long seed) {
+        /** Moves the trial to {@code next}, keeping the engine's per-state counts (O(1) progress). */
+        void setState(TrialState next) {
+            counts[state.ordinal()]--;
+            counts[next.ordinal()]++;
+            state = next;
+        }
+
+        Trial(int id, Configuration configuration, long seed, int[] counts) {
+            this.counts = counts;
+            counts[TrialState.CREATED.ordinal()]++;
             this.id = id;
             this.configuration = configuration;
             this.seed = seed;

@@ -93,10 +93,24 @@ class StudyEngineTest {
                 assertFalse(d.isEmpty(), "a valid result always yields decisions");
                 returned.addAll(d);
             }
+            assertProgressCountsTrials(engine);
         }
         assertTrue(engine.isFinished());
         assertTrue(engine.nextWork().isEmpty());
         return new Run(engine, returned, dispatched);
+    }
+
+    /** The engine's O(1) per-state counts equal a recount of its trials. */
+    static void assertProgressCountsTrials(StudyEngine engine) {
+        StudyProgress p = engine.progress();
+        Map<TrialState, Long> n = new java.util.EnumMap<>(TrialState.class);
+        engine.trials().forEach(t -> n.merge(t.state(), 1L, Long::sum));
+        assertEquals(List.of(n.getOrDefault(TrialState.CREATED, 0L), n.getOrDefault(TrialState.RUNNING, 0L),
+                        n.getOrDefault(TrialState.WAITING, 0L), n.getOrDefault(TrialState.PROMOTED, 0L),
+                        n.getOrDefault(TrialState.STOPPED, 0L), n.getOrDefault(TrialState.FINISHED, 0L),
+                        n.getOrDefault(TrialState.FAILED, 0L), (long) engine.trials().size()),
+                List.of((long) p.created(), (long) p.running(), (long) p.waiting(), (long) p.promoted(),
+                        (long) p.stopped(), (long) p.finished(), (long) p.failed(), (long) p.trials()));
     }
 
     static Run simulate(long seed, int workers) {
