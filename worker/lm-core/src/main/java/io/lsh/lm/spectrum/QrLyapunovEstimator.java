@@ -132,13 +132,12 @@ public final class QrLyapunovEstimator {
         double[] sumLog = new double[k];
         if (direct != null) {
             direct.start();
+            NativeJacobianStep writesNative = system instanceof NativeJacobianStep s ? s : null;
             for (int input : warmupInputs) {
-                system.advance(input, jacobianData);
-                direct.step(jacobianData, transposed, null);
+                directStep(system, writesNative, input, transposed, null);
             }
             for (int input : measureInputs) {
-                system.advance(input, jacobianData);
-                direct.step(jacobianData, transposed, sumLog);
+                directStep(system, writesNative, input, transposed, sumLog);
             }
         } else {
             Arrays.fill(qAfterQr, 0.0);
@@ -159,6 +158,17 @@ public final class QrLyapunovEstimator {
             sumLog[i] /= measureInputs.length;
         }
         return sumLog;
+    }
+
+    /** One step of the direct path, with J written natively by the system when it can. */
+    private void directStep(DynamicalStep system, NativeJacobianStep writesNative, int input, boolean transposed,
+                            double[] sumLog) {
+        if (writesNative != null) {
+            direct.stepNative(writesNative, input, transposed, sumLog);
+        } else {
+            system.advance(input, jacobianData);
+            direct.step(jacobianData, transposed, sumLog);
+        }
     }
 
     /** Advances the system and sets z = J q (or J^T q). ND4J fallback. */
@@ -236,6 +246,11 @@ public final class QrLyapunovEstimator {
         private final DoublePointer tau;
         private final DoublePointer work;
         private final int lwork;
+        /** applyReflectors: the block size of dgeqrt / dgemqrt (the compact WY blocks). */
+        private final int blockSize;
+        /** applyReflectors: T factors (blockSize x k) of the reflectors in current / being written into next. */
+        private DoublePointer currentT;
+        private DoublePointer nextT;
         /** Scratch for J^T (applyReflectors with transposed) and for the identity start. */
         private final double[] staging;
         /** Whether Q is still the first k columns of the identity. */
@@ -252,20 +267,23 @@ public final class QrLyapunovEstimator {
             this.nextView = next.asBuffer();
             this.jacobian = applyReflectors ? null : new DoublePointer((long) n * n);
             this.jacobianView = jacobian == null ? null : jacobian.asBuffer();
-            this.tau = new DoublePointer(k);
-            DoublePointer query = new DoublePointer(1);
-            int best = Math.max(1, n);
-            check(openblas.LAPACKE_dgeqrf_work(COL_MAJOR, n, k, next, n, tau, query, -1), "dgeqrf query");
-            best = Math.max(best, (int) query.get(0));
+            this.tau = applyReflectors ? null : new DoublePointer(k);
+            this.blockSize = applyReflectors ? Math.min(k, k >= 1000 ? 128 : 64) : 0;
             if (applyReflectors) {
-                check(openblas.LAPACKE_dormqr_work(COL_MAJOR, (byte) 'R', (byte) 'N', n, n, k, current, n, tau,
-                        next, n, query, -1), "dormqr query");
+                // dgeqrt needs blockSize x k, dgemqrt (side R) n x blockSize: no query needed
+                this.lwork = Math.max(blockSize * k, n * blockSize);
+                this.currentT = new DoublePointer((long) blockSize * k);
+                this.nextT = new DoublePointer((long) blockSize * k);
             } else {
+                DoublePointer query = new DoublePointer(1);
+                int best = Math.max(1, n);
+                check(openblas.LAPACKE_dgeqrf_work(COL_MAJOR, n, k, next, n, tau, query, -1), "dgeqrf query");
+                best = Math.max(best, (int) query.get(0));
                 check(openblas.LAPACKE_dorgqr_work(COL_MAJOR, n, k, k, next, n, tau, query, -1), "dorgqr query");
+                best = Math.max(best, (int) query.get(0));
+                query.close();
+                this.lwork = best;
             }
-            best = Math.max(best, (int) query.get(0));
-            query.close();
-            this.lwork = best;
             this.work = new DoublePointer(lwork);
             this.staging = applyReflectors ? new double[n * n] : null;
         }
@@ -273,6 +291,35 @@ public final class QrLyapunovEstimator {
         /** Q = the first k columns of the identity. */
         void start() {
             identity = true;
+        }
+
+        /**
+         * One step with J written by the system straight into a native buffer: with reflectors, J (or J^T) goes into
+         * the next buffer and Q is applied in place; otherwise J goes into the J buffer and Z = J Q (J^T Q) is one
+         * gemm (from an explicit identity on the first step).
+         */
+        void stepNative(NativeJacobianStep system, int input, boolean transposed, double[] sumLog) {
+            if (applyReflectors) {
+                system.advance(input, next, transposed);
+                // identity: J I[:, :k] is the first k columns, already in place
+                if (!identity) {
+                    applyCurrentQ();
+                }
+            } else {
+                system.advance(input, jacobian, false);
+                if (identity) {
+                    double[] column = new double[n];
+                    for (int c = 0; c < k; c++) {
+                        column[c] = 1.0;
+                        currentView.put(c * n, column);
+                        column[c] = 0.0;
+                    }
+                }
+                openblas.cblas_dgemm(openblas.CblasColMajor, transposed ? openblas.CblasTrans
+                        : openblas.CblasNoTrans, openblas.CblasNoTrans, n, k, n, 1.0, jacobian, n, current, n,
+                        0.0, next, n);
+            }
+            factor(sumLog);
         }
 
         /** One step: Z = J Q (or J^T Q), its QR, log|R_ii| added to sumLog if given. */
@@ -286,8 +333,7 @@ public final class QrLyapunovEstimator {
                 // identity: J I[:, :k] is the first k columns, already in place
                 nextView.put(0, source, 0, identity ? n * k : n * n);
                 if (!identity) {
-                    check(openblas.LAPACKE_dormqr_work(COL_MAJOR, (byte) 'R', (byte) 'N', n, n, k, current, n,
-                            tau, next, n, work, lwork), "dormqr");
+                    applyCurrentQ();
                 }
             } else {
                 if (identity) {
@@ -307,7 +353,17 @@ public final class QrLyapunovEstimator {
                             0.0, next, n);
                 }
             }
-            check(openblas.LAPACKE_dgeqrf_work(COL_MAJOR, n, k, next, n, tau, work, lwork), "dgeqrf");
+            factor(sumLog);
+        }
+
+        /** Factors Z (in next) with dgeqrf, adds log|R_ii| to sumLog if given, forms Q if needed, swaps buffers. */
+        private void factor(double[] sumLog) {
+            if (applyReflectors) {
+                check(openblas.LAPACKE_dgeqrt_work(COL_MAJOR, n, k, blockSize, next, n, nextT, blockSize, work),
+                        "dgeqrt");
+            } else {
+                check(openblas.LAPACKE_dgeqrf_work(COL_MAJOR, n, k, next, n, tau, work, lwork), "dgeqrf");
+            }
             if (sumLog != null) {
                 for (int i = 0; i < k; i++) {
                     sumLog[i] += Math.log(Math.abs(nextView.get(i + i * n)));
@@ -319,10 +375,19 @@ public final class QrLyapunovEstimator {
             DoublePointer t = current;
             current = next;
             next = t;
+            t = currentT;
+            currentT = nextT;
+            nextT = t;
             DoubleBuffer tv = currentView;
             currentView = nextView;
             nextView = tv;
             identity = false;
+        }
+
+        /** next = next Q, Q the k reflectors in current with their T factors (compact WY, dgemqrt). */
+        private void applyCurrentQ() {
+            check(openblas.LAPACKE_dgemqrt_work(COL_MAJOR, (byte) 'R', (byte) 'N', n, n, k, blockSize, current, n,
+                    currentT, blockSize, next, n, work), "dgemqrt");
         }
 
         /** out (column-major n x n) = in^T, in cache-sized tiles. */

@@ -1,11 +1,14 @@
 package io.lsh.lm.spectrum;
 
 import io.lsh.lm.model.LstmLayerWeights;
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Weights are copied (to double) at construction; embedding rows are converted on first use. Not thread-safe.
  */
-public final class StackedLstmStep implements DynamicalStep {
+public final class StackedLstmStep implements NativeJacobianStep {
 
     private final INDArray embedding;
     private final int vocabulary;
@@ -63,6 +66,11 @@ public final class StackedLstmStep implements DynamicalStep {
     /** chained[l][p] = J[l][p] = B_l J[l-1][p] (with J[l-1][l-1] = A_{l-1}), f-order, for l >= 1 and p < l. */
     private final INDArray[][] chained;
     private final double[] blockScratch;
+    /** Native B_l, column-major hs x in_l (l >= 1), for the direct path's chained gemm; allocated on first use. */
+    private DoublePointer[] nativeInputBlock;
+    /** recurrentWeights[l] transposed (4hs x hs row-major), for writing A_l^T column by column; on first use. */
+    private double[][] recurrentTransposed;
+    private final double[] zeros;
 
     /**
      * @param embedding input embedding [V, E] (the model's live weights; rows are copied on first use)
@@ -156,6 +164,7 @@ public final class StackedLstmStep implements DynamicalStep {
             }
         }
         this.blockScratch = new double[maxBlock];
+        this.zeros = new double[n];
     }
 
     private static void checkShape(String what, INDArray a, long rows, long cols) {
@@ -225,6 +234,137 @@ public final class StackedLstmStep implements DynamicalStep {
             t = c[l];
             c[l] = cNext[l];
             cNext[l] = t;
+        }
+    }
+
+    /**
+     * The direct path (method.md section 4): the same step as {@link #advance(int, double[])}, with J (or J^T) written
+     * block by block into the native buffer: the diagonal blocks A_l (A_l^T) from Java loops, the chained blocks
+     * J[l][p] = B_l J[l-1][p] (their transposes J[l-1][p]^T B_l^T) by one OpenBLAS dgemm each, reading J[l-1][p]
+     * from the target itself (leading dimension n) and writing in place, and the zero blocks above (below) the
+     * diagonal as zeros. No n x n Java array, no transpose pass, no bulk copy.
+     */
+    @Override
+    public void advance(int token, DoublePointer target, boolean transposed) {
+        Objects.requireNonNull(target, "target");
+        int n = stateSize;
+        if (target.position() != 0 || target.capacity() < (long) n * n) {
+            throw new IllegalArgumentException("target must hold n x n = " + (long) n * n + " doubles at position 0");
+        }
+        double[] x = embeddingRow(token);
+        for (int l = 0; l < layerCount; l++) {
+            forwardLayer(l, l == 0 ? x : hNext[l - 1]);
+        }
+        if (nativeInputBlock == null) {
+            nativeInputBlock = new DoublePointer[layerCount];
+            for (int l = 1; l < layerCount; l++) {
+                nativeInputBlock[l] = new DoublePointer((long) hidden[l] * inputs[l]);
+            }
+        }
+        DoubleBuffer out = target.asBuffer();
+        for (int l = 0; l < layerCount; l++) {
+            int hs = hidden[l];
+            if (transposed) {
+                fillTransposedBlock(l, recurrentTransposed(l), hs, diagonalBlock[l]);
+            } else {
+                fillBlock(l, recurrentWeights[l], hs, diagonalBlock[l]);
+            }
+            putBlock(diagonalBlock[l], hs, hs, offset[l], offset[l], out, n);
+            for (int p = l + 1; p < layerCount; p++) { // the zero blocks J[l][p], p > l (J^T: [p][l])
+                if (transposed) { // rows of layer p, columns of layer l
+                    for (int m = 0; m < hs; m++) {
+                        out.put(offset[p] + (offset[l] + m) * n, zeros, 0, hidden[p]);
+                    }
+                } else { // rows of layer l, columns of layer p
+                    for (int m = 0; m < hidden[p]; m++) {
+                        out.put(offset[l] + (offset[p] + m) * n, zeros, 0, hs);
+                    }
+                }
+            }
+            if (l >= 1) {
+                fillBlock(l, inputWeights[l], inputs[l], inputBlock[l]);
+                DoublePointer inputNative = nativeInputBlock[l];
+                inputNative.asBuffer().put(0, inputBlock[l]);
+                int below = hidden[l - 1];
+                for (int p = 0; p < l; p++) {
+                    if (transposed) { // J^T[p][l] = J^T[p][l-1] B_l^T: hidden[p] x hs
+                        openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasTrans,
+                                hidden[p], hs, below, 1.0, at(target, offset[p], offset[l - 1], n), n, inputNative,
+                                hs, 0.0, at(target, offset[p], offset[l], n), n);
+                    } else { // J[l][p] = B_l J[l-1][p]: hs x hidden[p]
+                        openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans,
+                                hs, hidden[p], below, 1.0, inputNative, hs, at(target, offset[l - 1], offset[p], n),
+                                n, 0.0, at(target, offset[l], offset[p], n), n);
+                    }
+                }
+            }
+        }
+        for (int l = 0; l < layerCount; l++) {
+            double[] t = h[l];
+            h[l] = hNext[l];
+            hNext[l] = t;
+            t = c[l];
+            c[l] = cNext[l];
+            cNext[l] = t;
+        }
+    }
+
+    /** A view of {@code base} at entry (row, col) of a column-major matrix with leading dimension n. */
+    private static DoublePointer at(DoublePointer base, int row, int col, int n) {
+        return new DoublePointer(base).position(row + (long) col * n);
+    }
+
+    /** Copies a column-major rows x cols block into the native n x n buffer at (rowOffset, colOffset). */
+    private static void putBlock(double[] block, int rows, int cols, int rowOffset, int colOffset, DoubleBuffer out,
+                                 int n) {
+        for (int m = 0; m < cols; m++) {
+            out.put(rowOffset + (colOffset + m) * n, block, m * rows, rows);
+        }
+    }
+
+    private double[] recurrentTransposed(int l) {
+        if (recurrentTransposed == null) {
+            recurrentTransposed = new double[layerCount][];
+        }
+        if (recurrentTransposed[l] == null) {
+            int hs = hidden[l];
+            int width = 4 * hs;
+            double[] w = recurrentWeights[l];
+            double[] t = new double[w.length];
+            for (int m = 0; m < hs; m++) {
+                for (int j = 0; j < width; j++) {
+                    t[j * hs + m] = w[m * width + j];
+                }
+            }
+            recurrentTransposed[l] = t;
+        }
+        return recurrentTransposed[l];
+    }
+
+    /**
+     * block (column-major, rows x hs) = the transpose of what {@link #fillBlock} writes, from the transposed weights
+     * {@code weightsT} (4hs x rows, row-major), entry by entry the same arithmetic.
+     */
+    private void fillTransposedBlock(int l, double[] weightsT, int rows, double[] block) {
+        int hs = hidden[l];
+        double[] di = dI[l];
+        double[] df = dF[l];
+        double[] dg = dG[l];
+        double[] dout = dO[l];
+        for (int j = 0; j < hs; j++) {
+            int col = j * rows;
+            int bi = j * rows;
+            int bf = (hs + j) * rows;
+            int bg = (2 * hs + j) * rows;
+            int bo = (3 * hs + j) * rows;
+            double a = di[j];
+            double b = df[j];
+            double c = dg[j];
+            double d = dout[j];
+            for (int m = 0; m < rows; m++) {
+                block[col + m] = a * weightsT[bi + m] + b * weightsT[bf + m] + c * weightsT[bg + m]
+                        + d * weightsT[bo + m];
+            }
         }
     }
 
