@@ -29,7 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * with {@code M = U^T} for z = h^l_{t-1} (the diagonal block A_l) and {@code M = W^T} for z = x^l_t (the input
  * block B_l). Because h^{l-1}_t feeds layer l in the same step, the Jacobian is block lower-triangular:
  * {@code J[l][l] = A_l}, {@code J[l][p] = B_l J[l-1][p]} for p &lt; l. The chained blocks are computed with BLAS
- * gemm; everything else in double-precision Java loops.
+ * gemm; everything else in double-precision Java loops. Through {@link NativeJacobianStep} the blocks of J (or J^T)
+ * go straight into the QR iteration's native buffer, the chained ones by one in-place dgemm each, the zero blocks
+ * written as zeros.
  *
  * <p>Weights are copied (to double) at construction; embedding rows are converted on first use. Not thread-safe.
  */
