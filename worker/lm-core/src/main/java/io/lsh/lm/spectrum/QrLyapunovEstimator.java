@@ -28,14 +28,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * LAPACK through JavaCPP on native buffers it allocates once (workspace sizes fixed at construction, no per-step
  * query). For k &gt;= n/3, Z (n x k) is factored in place by {@code dgeqrt} (blocked Householder QR with block size
  * 64, 128 for k &gt;= 1000, keeping the compact-WY T factors), diag(R) is read off its diagonal, and Q is never
- * formed: the next product {@code Z = J Q = J H_1 ... H_k} is applied to J with {@code dgemqrt}, reusing the T factors
- * (about 2 n^2 k flops; in the measured runs about half the time of {@code dormqr}, which recomputes T with
- * {@code dlarft} and works in blocks of 32). For small k, Z is factored by {@code dgeqrf}, Q formed with
- * {@code dorgqr} and Z = J Q is one {@code dgemm}. A system that implements {@link NativeJacobianStep} (the stacked
- * LSTM) writes J, or J^T for the authors' LSTM quirk, straight into the native buffer block by block; others fill a
- * Java array that is copied (and transposed if needed). Q's column signs are not fixed: flipping the sign of a
- * column of Z flips that row of R and leaves the Householder vectors, hence every later |R_ii|, bit-identical, so
- * log|R_ii| is what a sign-fixed iteration gives.
+ * formed: the next product {@code Z = J Q = J H_1 ... H_k} is applied to J with {@code dgemqrt}, reusing the T
+ * factors (about 2 n^2 k flops; 1.4-1.7x faster than {@code dormqr} in the measured runs, which recomputes T with
+ * {@code dlarft} and works in blocks of 32; docs/benchmarks.md). For small k, Z is factored by {@code dgeqrf}, Q
+ * formed with {@code dorgqr} and Z = J Q is one {@code dgemm}. A system that implements {@link NativeJacobianStep}
+ * (the stacked LSTM) writes J, or J^T for the authors' LSTM quirk, straight into the native buffer block by block;
+ * others fill a Java array that is copied (and transposed if needed). Q's column signs are not fixed: flipping
+ * the sign of a column of Z flips that row of R and leaves the Householder vectors, hence every later |R_ii|,
+ * bit-identical, so log|R_ii| is what a sign-fixed iteration gives.
  * Other backends fall back to ND4J: {@code Nd4j.gemm} and {@code BaseLapack.dgeqrf(m, n, A, null, info)} (geqrf +
  * orgqr, diag(R) recovered as {@code q_i . z_i}) or {@code Lapack.geqrf(A, R)}. {@code Nd4j.linalg().qr} is not used
  * (about 1000x slower).
@@ -51,7 +51,8 @@ public final class QrLyapunovEstimator {
 
     private final int n;
     private final int k;
-    private final double[] jacobianData;
+    /** J as a Java array, allocated on first use (not needed for a {@link NativeJacobianStep} on the direct path). */
+    private double[] jacobianData;
     /** The direct LAPACK path, or null when it is unavailable (then the ND4J fields below are used). */
     private final Direct direct;
     private final double[] zBeforeQr;
@@ -80,7 +81,6 @@ public final class QrLyapunovEstimator {
         }
         this.n = stateSize;
         this.k = exponents;
-        this.jacobianData = new double[n * n];
         this.direct = Direct.AVAILABLE ? new Direct(n, k) : null;
         if (direct != null) {
             this.zBeforeQr = null;
@@ -171,14 +171,21 @@ public final class QrLyapunovEstimator {
         if (writesNative != null) {
             direct.stepNative(writesNative, input, transposed, sumLog);
         } else {
-            system.advance(input, jacobianData);
+            system.advance(input, jacobianData());
             direct.step(jacobianData, transposed, sumLog);
         }
     }
 
+    private double[] jacobianData() {
+        if (jacobianData == null) {
+            jacobianData = new double[n * n];
+        }
+        return jacobianData;
+    }
+
     /** Advances the system and sets z = J q (or J^T q). ND4J fallback. */
     private void multiply(DynamicalStep system, int input, boolean transposed) {
-        system.advance(input, jacobianData);
+        system.advance(input, jacobianData());
         jacobianBuffer.put(0, jacobianData);
         Nd4j.gemm(jacobian, q, z, transposed, false, 1.0, 0.0);
     }
@@ -257,7 +264,7 @@ public final class QrLyapunovEstimator {
         private DoublePointer currentT;
         private DoublePointer nextT;
         /** Scratch for J^T (applyReflectors with transposed) and for the identity start. */
-        private final double[] staging;
+        private double[] staging;
         /** Whether Q is still the first k columns of the identity. */
         private boolean identity;
 
@@ -290,7 +297,6 @@ public final class QrLyapunovEstimator {
                 this.lwork = best;
             }
             this.work = new DoublePointer(lwork);
-            this.staging = applyReflectors ? new double[n * n] : null;
         }
 
         /** Q = the first k columns of the identity. */
@@ -332,6 +338,9 @@ public final class QrLyapunovEstimator {
             if (applyReflectors) {
                 double[] source = jac;
                 if (transposed) {
+                    if (staging == null) { // only for systems without a native Jacobian
+                        staging = new double[n * n];
+                    }
                     transpose(jac, staging, n);
                     source = staging;
                 }
@@ -361,7 +370,10 @@ public final class QrLyapunovEstimator {
             factor(sumLog);
         }
 
-        /** Factors Z (in next) with dgeqrf, adds log|R_ii| to sumLog if given, forms Q if needed, swaps buffers. */
+        /**
+         * Factors Z (in next) with dgeqrt (reflectors kept) or dgeqrf, adds log|R_ii| to sumLog if given, forms Q if
+         * needed, swaps buffers.
+         */
         private void factor(double[] sumLog) {
             if (applyReflectors) {
                 check(openblas.LAPACKE_dgeqrt_work(COL_MAJOR, n, k, blockSize, next, n, nextT, blockSize, work),

@@ -70,8 +70,6 @@ public final class StackedLstmStep implements NativeJacobianStep {
     private final double[] blockScratch;
     /** Native B_l, column-major hs x in_l (l >= 1), for the direct path's chained gemm; allocated on first use. */
     private DoublePointer[] nativeInputBlock;
-    /** recurrentWeights[l] transposed (4hs x hs row-major), for writing A_l^T column by column; on first use. */
-    private double[][] recurrentTransposed;
     private final double[] zeros;
 
     /**
@@ -241,10 +239,10 @@ public final class StackedLstmStep implements NativeJacobianStep {
 
     /**
      * The direct path (method.md section 4): the same step as {@link #advance(int, double[])}, with J (or J^T) written
-     * block by block into the native buffer: the diagonal blocks A_l (A_l^T) from Java loops, the chained blocks
-     * J[l][p] = B_l J[l-1][p] (their transposes J[l-1][p]^T B_l^T) by one OpenBLAS dgemm each, reading J[l-1][p]
-     * from the target itself (leading dimension n) and writing in place, and the zero blocks above (below) the
-     * diagonal as zeros. No n x n Java array, no transpose pass, no bulk copy.
+     * block by block into the native buffer: the diagonal blocks A_l from Java loops (for J^T, A_l transposed in
+     * tiles of an H x H scratch), the chained blocks J[l][p] = B_l J[l-1][p] (their transposes J[l-1][p]^T B_l^T) by
+     * one OpenBLAS dgemm each, reading J[l-1][p] from the target itself (leading dimension n) and writing in place,
+     * and the zero blocks above (below) the diagonal as zeros. No n x n Java array or n x n transpose per step.
      */
     @Override
     public void advance(int token, DoublePointer target, boolean transposed) {
@@ -266,12 +264,13 @@ public final class StackedLstmStep implements NativeJacobianStep {
         DoubleBuffer out = target.asBuffer();
         for (int l = 0; l < layerCount; l++) {
             int hs = hidden[l];
+            fillBlock(l, recurrentWeights[l], hs, diagonalBlock[l]);
             if (transposed) {
-                fillTransposedBlock(l, recurrentTransposed(l), hs, diagonalBlock[l]);
+                transposeSquare(diagonalBlock[l], blockScratch, hs);
+                putBlock(blockScratch, hs, hs, offset[l], offset[l], out, n);
             } else {
-                fillBlock(l, recurrentWeights[l], hs, diagonalBlock[l]);
+                putBlock(diagonalBlock[l], hs, hs, offset[l], offset[l], out, n);
             }
-            putBlock(diagonalBlock[l], hs, hs, offset[l], offset[l], out, n);
             for (int p = l + 1; p < layerCount; p++) { // the zero blocks J[l][p], p > l (J^T: [p][l])
                 if (transposed) { // rows of layer p, columns of layer l
                     for (int m = 0; m < hs; m++) {
@@ -324,48 +323,19 @@ public final class StackedLstmStep implements NativeJacobianStep {
         }
     }
 
-    private double[] recurrentTransposed(int l) {
-        if (recurrentTransposed == null) {
-            recurrentTransposed = new double[layerCount][];
-        }
-        if (recurrentTransposed[l] == null) {
-            int hs = hidden[l];
-            int width = 4 * hs;
-            double[] w = recurrentWeights[l];
-            double[] t = new double[w.length];
-            for (int m = 0; m < hs; m++) {
-                for (int j = 0; j < width; j++) {
-                    t[j * hs + m] = w[m * width + j];
+    /** out (column-major m x m) = in^T, in cache-sized tiles. */
+    private static void transposeSquare(double[] in, double[] out, int m) {
+        final int tile = 32;
+        for (int c0 = 0; c0 < m; c0 += tile) {
+            int c1 = Math.min(m, c0 + tile);
+            for (int r0 = 0; r0 < m; r0 += tile) {
+                int r1 = Math.min(m, r0 + tile);
+                for (int c = c0; c < c1; c++) {
+                    int inCol = c * m;
+                    for (int row = r0; row < r1; row++) {
+                        out[c + row * m] = in[row + inCol];
+                    }
                 }
-            }
-            recurrentTransposed[l] = t;
-        }
-        return recurrentTransposed[l];
-    }
-
-    /**
-     * block (column-major, rows x hs) = the transpose of what {@link #fillBlock} writes, from the transposed weights
-     * {@code weightsT} (4hs x rows, row-major), entry by entry the same arithmetic.
-     */
-    private void fillTransposedBlock(int l, double[] weightsT, int rows, double[] block) {
-        int hs = hidden[l];
-        double[] di = dI[l];
-        double[] df = dF[l];
-        double[] dg = dG[l];
-        double[] dout = dO[l];
-        for (int j = 0; j < hs; j++) {
-            int col = j * rows;
-            int bi = j * rows;
-            int bf = (hs + j) * rows;
-            int bg = (2 * hs + j) * rows;
-            int bo = (3 * hs + j) * rows;
-            double a = di[j];
-            double b = df[j];
-            double c = dg[j];
-            double d = dout[j];
-            for (int m = 0; m < rows; m++) {
-                block[col + m] = a * weightsT[bi + m] + b * weightsT[bf + m] + c * weightsT[bg + m]
-                        + d * weightsT[bo + m];
             }
         }
     }
