@@ -1,11 +1,14 @@
 package io.lsh.lm.spectrum;
 
 import io.lsh.lm.model.LstmLayerWeights;
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,11 +29,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * with {@code M = U^T} for z = h^l_{t-1} (the diagonal block A_l) and {@code M = W^T} for z = x^l_t (the input
  * block B_l). Because h^{l-1}_t feeds layer l in the same step, the Jacobian is block lower-triangular:
  * {@code J[l][l] = A_l}, {@code J[l][p] = B_l J[l-1][p]} for p &lt; l. The chained blocks are computed with BLAS
- * gemm; everything else in double-precision Java loops.
+ * gemm; everything else in double-precision Java loops. Through {@link NativeJacobianStep} the blocks of J (or J^T)
+ * go straight into the QR iteration's native buffer, the chained ones by one in-place dgemm each, the zero blocks
+ * written as zeros.
  *
  * <p>Weights are copied (to double) at construction; embedding rows are converted on first use. Not thread-safe.
  */
-public final class StackedLstmStep implements DynamicalStep {
+public final class StackedLstmStep implements NativeJacobianStep {
 
     private final INDArray embedding;
     private final int vocabulary;
@@ -63,6 +68,9 @@ public final class StackedLstmStep implements DynamicalStep {
     /** chained[l][p] = J[l][p] = B_l J[l-1][p] (with J[l-1][l-1] = A_{l-1}), f-order, for l >= 1 and p < l. */
     private final INDArray[][] chained;
     private final double[] blockScratch;
+    /** Native B_l, column-major hs x in_l (l >= 1), for the direct path's chained gemm; allocated on first use. */
+    private DoublePointer[] nativeInputBlock;
+    private final double[] zeros;
 
     /**
      * @param embedding input embedding [V, E] (the model's live weights; rows are copied on first use)
@@ -156,6 +164,7 @@ public final class StackedLstmStep implements DynamicalStep {
             }
         }
         this.blockScratch = new double[maxBlock];
+        this.zeros = new double[n];
     }
 
     private static void checkShape(String what, INDArray a, long rows, long cols) {
@@ -225,6 +234,109 @@ public final class StackedLstmStep implements DynamicalStep {
             t = c[l];
             c[l] = cNext[l];
             cNext[l] = t;
+        }
+    }
+
+    /**
+     * The direct path (method.md section 4): the same step as {@link #advance(int, double[])}, with J (or J^T) written
+     * block by block into the native buffer: the diagonal blocks A_l from Java loops (for J^T, A_l transposed in
+     * tiles of an H x H scratch), the chained blocks J[l][p] = B_l J[l-1][p] (their transposes J[l-1][p]^T B_l^T) by
+     * one OpenBLAS dgemm each, reading J[l-1][p] from the target itself (leading dimension n) and writing in place,
+     * and the zero blocks above (below) the diagonal as zeros. No n x n Java array or n x n transpose per step.
+     */
+    @Override
+    public void advance(int token, DoublePointer target, boolean transposed) {
+        Objects.requireNonNull(target, "target");
+        int n = stateSize;
+        if (target.position() != 0 || target.capacity() < (long) n * n) {
+            throw new IllegalArgumentException("target must hold n x n = " + (long) n * n + " doubles at position 0");
+        }
+        double[] x = embeddingRow(token);
+        for (int l = 0; l < layerCount; l++) {
+            forwardLayer(l, l == 0 ? x : hNext[l - 1]);
+        }
+        if (nativeInputBlock == null) {
+            nativeInputBlock = new DoublePointer[layerCount];
+            for (int l = 1; l < layerCount; l++) {
+                nativeInputBlock[l] = new DoublePointer((long) hidden[l] * inputs[l]);
+            }
+        }
+        DoubleBuffer out = target.asBuffer();
+        for (int l = 0; l < layerCount; l++) {
+            int hs = hidden[l];
+            fillBlock(l, recurrentWeights[l], hs, diagonalBlock[l]);
+            if (transposed) {
+                transposeSquare(diagonalBlock[l], blockScratch, hs);
+                putBlock(blockScratch, hs, hs, offset[l], offset[l], out, n);
+            } else {
+                putBlock(diagonalBlock[l], hs, hs, offset[l], offset[l], out, n);
+            }
+            for (int p = l + 1; p < layerCount; p++) { // the zero blocks J[l][p], p > l (J^T: [p][l])
+                if (transposed) { // rows of layer p, columns of layer l
+                    for (int m = 0; m < hs; m++) {
+                        out.put(offset[p] + (offset[l] + m) * n, zeros, 0, hidden[p]);
+                    }
+                } else { // rows of layer l, columns of layer p
+                    for (int m = 0; m < hidden[p]; m++) {
+                        out.put(offset[l] + (offset[p] + m) * n, zeros, 0, hs);
+                    }
+                }
+            }
+            if (l >= 1) {
+                fillBlock(l, inputWeights[l], inputs[l], inputBlock[l]);
+                DoublePointer inputNative = nativeInputBlock[l];
+                inputNative.asBuffer().put(0, inputBlock[l]);
+                int below = hidden[l - 1];
+                for (int p = 0; p < l; p++) {
+                    if (transposed) { // J^T[p][l] = J^T[p][l-1] B_l^T: hidden[p] x hs
+                        openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasTrans,
+                                hidden[p], hs, below, 1.0, at(target, offset[p], offset[l - 1], n), n, inputNative,
+                                hs, 0.0, at(target, offset[p], offset[l], n), n);
+                    } else { // J[l][p] = B_l J[l-1][p]: hs x hidden[p]
+                        openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans,
+                                hs, hidden[p], below, 1.0, inputNative, hs, at(target, offset[l - 1], offset[p], n),
+                                n, 0.0, at(target, offset[l], offset[p], n), n);
+                    }
+                }
+            }
+        }
+        for (int l = 0; l < layerCount; l++) {
+            double[] t = h[l];
+            h[l] = hNext[l];
+            hNext[l] = t;
+            t = c[l];
+            c[l] = cNext[l];
+            cNext[l] = t;
+        }
+    }
+
+    /** A view of {@code base} at entry (row, col) of a column-major matrix with leading dimension n. */
+    private static DoublePointer at(DoublePointer base, int row, int col, int n) {
+        return new DoublePointer(base).position(row + (long) col * n);
+    }
+
+    /** Copies a column-major rows x cols block into the native n x n buffer at (rowOffset, colOffset). */
+    private static void putBlock(double[] block, int rows, int cols, int rowOffset, int colOffset, DoubleBuffer out,
+                                 int n) {
+        for (int m = 0; m < cols; m++) {
+            out.put(rowOffset + (colOffset + m) * n, block, m * rows, rows);
+        }
+    }
+
+    /** out (column-major m x m) = in^T, in cache-sized tiles. */
+    private static void transposeSquare(double[] in, double[] out, int m) {
+        final int tile = 32;
+        for (int c0 = 0; c0 < m; c0 += tile) {
+            int c1 = Math.min(m, c0 + tile);
+            for (int r0 = 0; r0 < m; r0 += tile) {
+                int r1 = Math.min(m, r0 + tile);
+                for (int c = c0; c < c1; c++) {
+                    int inCol = c * m;
+                    for (int row = r0; row < r1; row++) {
+                        out[c + row * m] = in[row + inCol];
+                    }
+                }
+            }
         }
     }
 

@@ -175,4 +175,87 @@ class StackedLstmStepTest {
         Spectrum top3 = LyapunovSpectrum.ofLstm(embedding, layers, sequences, settings.withExponents(3));
         assertArrayEquals(Arrays.copyOf(a.exponents(), 3), top3.exponents(), 1e-9); // QR order: a prefix
     }
+
+    /** A view of a step that hides its native path, so the estimator goes through the Java n x n array. */
+    private static DynamicalStep javaArrayOnly(StackedLstmStep step) {
+        return new DynamicalStep() {
+            @Override
+            public int stateSize() {
+                return step.stateSize();
+            }
+
+            @Override
+            public void reset() {
+                step.reset();
+            }
+
+            @Override
+            public void advance(int input, double[] jacobian) {
+                step.advance(input, jacobian);
+            }
+        };
+    }
+
+    @Test
+    void nativeJacobianEqualsTheJavaArrayOneInBothOrientations() {
+        Random random = new Random(7);
+        INDArray embedding = TestSystems.gaussian(random, 1.0, DataType.DOUBLE, 9, 3);
+        List<LstmLayerWeights> layers = TestSystems.randomLayers(random, 3, new int[] {5, 3, 4}, 1.0, 0.4,
+                DataType.DOUBLE);
+        StackedLstmStep viaArray = new StackedLstmStep(embedding, layers);
+        StackedLstmStep viaNative = new StackedLstmStep(embedding, layers);
+        int n = viaArray.stateSize();
+        double[] expected = new double[n * n];
+        viaArray.reset();
+        viaNative.reset();
+        try (org.bytedeco.javacpp.DoublePointer target = new org.bytedeco.javacpp.DoublePointer((long) n * n)) {
+            for (int t = 0; t < 6; t++) {
+                boolean transposed = t % 2 == 1;
+                for (int i = 0; i < n * n; i++) {
+                    target.put(i, Double.NaN); // every entry must be overwritten
+                }
+                int token = (3 * t + 1) % 9;
+                viaArray.advance(token, expected);
+                viaNative.advance(token, target, transposed);
+                double scale = Arrays.stream(expected).map(Math::abs).max().orElse(0);
+                assertTrue(scale > 1e-3, "degenerate Jacobian");
+                for (int row = 0; row < n; row++) {
+                    for (int col = 0; col < n; col++) {
+                        double want = transposed ? expected[col + row * n] : expected[row + col * n];
+                        double got = target.get(row + (long) col * n);
+                        // chained blocks come from a differently ordered gemm; the rest is the same arithmetic
+                        assertEquals(want, got, 1e-14 * scale, "t=" + t + " (" + row + ", " + col + ")");
+                        if (want == 0.0) {
+                            assertEquals(0.0, got);
+                        }
+                    }
+                }
+                assertArrayEquals(viaArray.stackedHidden(), viaNative.stackedHidden(), 0.0);
+                assertArrayEquals(viaArray.stackedCell(), viaNative.stackedCell(), 0.0);
+            }
+        }
+    }
+
+    @Test
+    void estimatorGivesTheSameSpectrumThroughTheNativeAndTheJavaArrayJacobian() {
+        Random random = new Random(8);
+        INDArray embedding = TestSystems.gaussian(random, 1.0, DataType.DOUBLE, 11, 4);
+        List<LstmLayerWeights> layers = TestSystems.randomLayers(random, 4, new int[] {6, 5}, 1.0, 0.3,
+                DataType.DOUBLE);
+        StackedLstmStep step = new StackedLstmStep(embedding, layers);
+        int[] warmup = {1, 4, 7};
+        int[] measured = {2, 9, 0, 5, 5, 3, 10, 6};
+        for (int k : new int[] {11, 3}) { // reflectors applied to J (k >= n/3), explicit Q and one gemm (k < n/3)
+            QrLyapunovEstimator estimator = new QrLyapunovEstimator(11, k);
+            assertTrue(estimator.usesDirectPath());
+            for (boolean transposed : new boolean[] {false, true}) {
+                double[] viaNative = estimator.estimate(step, warmup, measured, transposed);
+                double[] viaArray = estimator.estimate(javaArrayOnly(step), warmup, measured, transposed);
+                assertEquals(k, viaNative.length);
+                assertTrue(Arrays.stream(viaNative).allMatch(Double::isFinite));
+                assertArrayEquals(viaArray, viaNative, 1e-12, "k=" + k + " transposed=" + transposed);
+                assertArrayEquals(viaNative, estimator.estimate(step, warmup, measured, transposed), 0.0);
+            }
+        }
+    }
 }
