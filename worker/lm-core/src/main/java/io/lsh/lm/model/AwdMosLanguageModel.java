@@ -3,9 +3,7 @@ package io.lsh.lm.model;
 import io.lsh.lm.data.BpttWindow;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -88,12 +86,7 @@ public final class AwdMosLanguageModel implements LanguageModel {
     /** Cumulative wall time of training passes in the MoS head and in the rest (embedding, LSTM core), for benchmarks. */
     private long headNanos;
     private long coreNanos;
-    private final Map<Long, AwdMosWorkspace> workspaces = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, AwdMosWorkspace> eldest) {
-            return size() > MAX_CACHED_WORKSPACES;
-        }
-    };
+    private final WorkspaceCache<AwdMosWorkspace> workspaces;
 
     /** A FLOAT model initialised from {@code seed}. */
     public AwdMosLanguageModel(AwdMosSpec spec, long seed) {
@@ -112,6 +105,8 @@ public final class AwdMosLanguageModel implements LanguageModel {
         }
         this.coreSpec = spec.coreSpec();
         this.dataType = dataType;
+        this.workspaces = new WorkspaceCache<>(MAX_CACHED_WORKSPACES,
+                (steps, batchSize) -> new AwdMosWorkspace(spec, dataType, steps, batchSize, chunkElements));
         this.seed = seed;
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom init = root.split();
@@ -320,8 +315,7 @@ public final class AwdMosLanguageModel implements LanguageModel {
     }
 
     private AwdMosWorkspace workspace(int steps, int batchSize) {
-        return workspaces.computeIfAbsent(((long) steps << 32) | batchSize,
-                k -> new AwdMosWorkspace(spec, dataType, steps, batchSize, chunkElements));
+        return workspaces.get(steps, batchSize);
     }
 
     private INDArray fillLockedMask(INDArray mask, double p) {

@@ -3,9 +3,7 @@ package io.lsh.lm.model;
 import io.lsh.lm.data.BpttWindow;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,12 +57,7 @@ public final class LstmLanguageModel implements LanguageModel {
     private final List<Parameter> parameters;
 
     private SplittableRandom dropoutRandom;
-    private final Map<Long, LstmWorkspace> workspaces = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, LstmWorkspace> eldest) {
-            return size() > MAX_CACHED_WORKSPACES;
-        }
-    };
+    private final WorkspaceCache<LstmWorkspace> workspaces;
 
     /** A FLOAT model initialised from {@code seed}. */
     public LstmLanguageModel(ModelSpec spec, long seed) {
@@ -82,6 +75,8 @@ public final class LstmLanguageModel implements LanguageModel {
             throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + dataType);
         }
         this.dataType = dataType;
+        this.workspaces = new WorkspaceCache<>(MAX_CACHED_WORKSPACES,
+                (steps, batchSize) -> new LstmWorkspace(spec, dataType, steps, batchSize));
         this.seed = seed;
         this.kernels = new FusedJavaKernels();
         this.gemm = Gemm.create();
@@ -259,8 +254,7 @@ public final class LstmLanguageModel implements LanguageModel {
     }
 
     private LstmWorkspace workspace(int steps, int batchSize) {
-        return workspaces.computeIfAbsent(((long) steps << 32) | batchSize,
-                k -> new LstmWorkspace(spec, dataType, steps, batchSize));
+        return workspaces.get(steps, batchSize);
     }
 
     /** Forward pass; returns the mean loss per token. In training mode also leaves dLoss/dLogits in ws.logits. */

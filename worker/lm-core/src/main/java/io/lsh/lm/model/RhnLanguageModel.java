@@ -3,9 +3,7 @@ package io.lsh.lm.model;
 import io.lsh.lm.data.BpttWindow;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -69,12 +67,7 @@ public final class RhnLanguageModel implements LanguageModel {
     private final List<Parameter> parameters;
 
     private SplittableRandom dropoutRandom;
-    private final Map<Long, Workspace> workspaces = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Workspace> eldest) {
-            return size() > MAX_CACHED_WORKSPACES;
-        }
-    };
+    private final WorkspaceCache<Workspace> workspaces;
 
     /** A FLOAT model initialised from {@code seed}. */
     public RhnLanguageModel(RhnSpec spec, long seed) {
@@ -92,6 +85,8 @@ public final class RhnLanguageModel implements LanguageModel {
             throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + dataType);
         }
         this.dataType = dataType;
+        this.workspaces = new WorkspaceCache<>(MAX_CACHED_WORKSPACES,
+                (steps, batchSize) -> new Workspace(spec, dataType, steps, batchSize));
         this.seed = seed;
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom init = root.split();
@@ -226,8 +221,7 @@ public final class RhnLanguageModel implements LanguageModel {
     }
 
     private Workspace workspace(int steps, int batchSize) {
-        return workspaces.computeIfAbsent(((long) steps << 32) | batchSize,
-                k -> new Workspace(spec, dataType, steps, batchSize));
+        return workspaces.get(steps, batchSize);
     }
 
     /** Forward pass; the mean loss per token. With {@code gradient}, leaves dLoss/dLogits in ws.logits. */
