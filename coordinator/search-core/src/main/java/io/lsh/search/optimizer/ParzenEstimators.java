@@ -74,11 +74,14 @@ final class ParzenEstimators {
         private final double[] sigmas;
         private final double low;
         private final double high;
-        private final double logNormalizer;
+        /** log of the mixture's mass inside [low, high]; computed on first use (NaN until then). */
+        private double logNormalizer = Double.NaN;
         private final Tier[] tiers;
-        /** Cell-mass tables of the common sigmas, built on first use (a cache: not thread-safe). */
-        private final double[][] cellTables;
+        /** Cell-mass tables of the common sigmas, shared across mixtures (a cache: not thread-safe). */
+        private final CellTables cellTables;
         private final double[] tabulatedSigmas;
+        /** The tables of {@link #tabulatedSigmas}, fetched from {@link #cellTables} on first use. */
+        private final double[][] resolvedTables;
 
         /** Sigmas shared by fewer components are evaluated directly. */
         static final int TABLE_MIN_SHARE = 16;
@@ -87,7 +90,8 @@ final class ParzenEstimators {
          * Components whose sigmas lie within a factor 2, sorted by mean; {@code tableIds[i]} is the index of the
          * cell-mass table of component i's sigma, or -1 when the sigma is too rare to tabulate.
          */
-        private record Tier(double maxSigma, double[] weights, double[] mus, double[] sigmas, int[] tableIds) {
+        private record Tier(double maxSigma, double[] weights, double[] mus, double[] sigmas, int[] tableIds,
+                            double[] coefficients) {
         }
 
         /**
@@ -98,23 +102,39 @@ final class ParzenEstimators {
          * @param high    upper truncation bound
          */
         Mixture(double[] weights, double[] mus, double[] sigmas, double low, double high) {
+            this(weights, mus, sigmas, low, high, new CellTables());
+        }
+
+        /**
+         * @param tables where cell-mass tables are cached; a TPE shares one across its asks, since the clipped
+         *               minimum sigma, shared by most components of a long history, stays the same from ask to ask
+         */
+        Mixture(double[] weights, double[] mus, double[] sigmas, double low, double high, CellTables tables) {
             this.weights = weights;
             this.mus = mus;
             this.sigmas = sigmas;
             this.low = low;
             this.high = high;
-            double z = 0;
-            for (int i = 0; i < mus.length; i++) {
-                boolean inside = mus[i] - CUTOFF * sigmas[i] >= low && mus[i] + CUTOFF * sigmas[i] <= high;
-                z += inside ? weights[i] // the tails beyond 8 sigma hold below 1.3e-15
-                        : weights[i] * normalMass((low - mus[i]) / sigmas[i], (high - mus[i]) / sigmas[i]);
+            this.cellTables = tables;
+            double min = Double.POSITIVE_INFINITY;
+            for (double v : sigmas) {
+                min = Math.min(min, v);
             }
-            this.logNormalizer = safeLog(z);
+            // sigmas shared by many integer-mean components (grid axes) get a table; most share the clipped minimum,
+            // so that one is counted without boxing and only the others go through a map
+            int atMin = 0;
             java.util.Map<Double, Integer> share = new java.util.HashMap<>();
-            for (int i = 0; i < sigmas.length; i++) { // tables serve grid axes: integer means
+            for (int i = 0; i < sigmas.length; i++) {
                 if (mus[i] == Math.rint(mus[i])) {
-                    share.merge(sigmas[i], 1, Integer::sum);
+                    if (sigmas[i] == min) {
+                        atMin++;
+                    } else {
+                        share.merge(sigmas[i], 1, Integer::sum);
+                    }
                 }
+            }
+            if (atMin > 0) {
+                share.put(min, atMin);
             }
             java.util.Map<Double, Integer> tableId = new java.util.HashMap<>();
             share.forEach((sg, count) -> {
@@ -122,13 +142,9 @@ final class ParzenEstimators {
                     tableId.put(sg, tableId.size());
                 }
             });
-            this.cellTables = new double[tableId.size()][];
             this.tabulatedSigmas = new double[tableId.size()];
             tableId.forEach((sg, id) -> tabulatedSigmas[id] = sg);
-            double min = Double.POSITIVE_INFINITY;
-            for (double v : sigmas) {
-                min = Math.min(min, v);
-            }
+            this.resolvedTables = new double[tabulatedSigmas.length][];
             int[] tierOf = new int[mus.length];
             int count = 0;
             for (int i = 0; i < mus.length; i++) {
@@ -160,9 +176,30 @@ final class ParzenEstimators {
                         j++;
                     }
                 }
-                out.add(new Tier(max, w, m, sg, ids));
+                double[] coef = new double[sizes[t]];
+                for (int j = 0; j < coef.length; j++) {
+                    coef[j] = w[j] / (sg[j] * SQRT_2PI);
+                }
+                out.add(new Tier(max, w, m, sg, ids, coef));
             }
             this.tiers = out.toArray(new Tier[0]);
+        }
+
+        /**
+         * @return log of the untruncated mixture's mass inside [low, high], computed once: every evaluation is
+         *         divided by it (a constant per mixture, so the TPE's choice between candidates does not need it)
+         */
+        private double logNormalizer() {
+            if (Double.isNaN(logNormalizer)) {
+                double z = 0;
+                for (int i = 0; i < mus.length; i++) {
+                    boolean inside = mus[i] - CUTOFF * sigmas[i] >= low && mus[i] + CUTOFF * sigmas[i] <= high;
+                    z += inside ? weights[i] // the tails beyond 8 sigma hold below 1.3e-15
+                            : weights[i] * normalMass((low - mus[i]) / sigmas[i], (high - mus[i]) / sigmas[i]);
+                }
+                logNormalizer = safeLog(z);
+            }
+            return logNormalizer;
         }
 
         /**
@@ -198,14 +235,28 @@ final class ParzenEstimators {
          */
         static Mixture fromSorted(double[] sorted, double[] weights, double priorWeight, double priorMu,
                                   double priorSigma, double low, double high) {
-            int n = sorted.length;
+            return fromSorted(sorted, sorted.length, weights, priorWeight, priorMu, priorSigma, low, high,
+                    new CellTables());
+        }
+
+        /**
+         * {@link #fromSorted(double[], double[], double, double, double, double, double)} on the first {@code n}
+         * entries of the arrays, caching cell-mass tables in {@code tables}.
+         */
+        static Mixture fromSorted(double[] sorted, int n, double[] weights, double priorWeight, double priorMu,
+                                  double priorSigma, double low, double high, CellTables tables) {
             double[] mus = new double[n + 1];
             double[] w = new double[n + 1];
             double[] sig = new double[n + 1];
             // prior position: numpy searchsorted (left) of priorMu among the sorted observations
             int priorPos = 0;
-            while (priorPos < n && sorted[priorPos] < priorMu) {
-                priorPos++;
+            for (int hi = n; priorPos < hi; ) {
+                int mid = (priorPos + hi) >>> 1;
+                if (sorted[mid] < priorMu) {
+                    priorPos = mid + 1;
+                } else {
+                    hi = mid;
+                }
             }
             if (n == 1) {
                 priorPos = priorMu < sorted[0] ? 0 : 1; // hyperopt's rule for one observation
@@ -253,7 +304,7 @@ final class ParzenEstimators {
                     k++;
                 }
             }
-            return new Mixture(Arrays.copyOf(w, k), Arrays.copyOf(mus, k), Arrays.copyOf(sig, k), low, high);
+            return new Mixture(Arrays.copyOf(w, k), Arrays.copyOf(mus, k), Arrays.copyOf(sig, k), low, high, tables);
         }
 
         double[] weights() {
@@ -283,20 +334,34 @@ final class ParzenEstimators {
 
         /** @return the log density at x of the mixture truncated to [low, high] */
         double logDensity(double x) {
+            return unnormalizedLogDensity(x) - logNormalizer();
+        }
+
+        /**
+         * @return {@link #logDensity} plus the log of the mixture's mass inside [low, high]: the same constant for
+         *         every x, so it ranks points as logDensity does, without the normaliser's cost
+         */
+        double unnormalizedLogDensity(double x) {
             double s = 0;
             for (Tier t : tiers) {
                 double reach = CUTOFF * t.maxSigma();
                 double[] m = t.mus();
+                double[] sg = t.sigmas();
+                double[] coef = t.coefficients();
                 for (int i = lowerBound(m, x - reach); i < m.length && m[i] <= x + reach; i++) {
-                    double z = (x - m[i]) / t.sigmas()[i];
-                    s += t.weights()[i] / (t.sigmas()[i] * SQRT_2PI) * Math.exp(-0.5 * z * z);
+                    double z = (x - m[i]) / sg[i];
+                    s += coef[i] * Math.exp(-0.5 * z * z);
                 }
             }
-            return safeLog(s) - logNormalizer;
+            return safeLog(s);
         }
 
         /** @return the log probability of [a, b] under the mixture truncated to [low, high] */
         double logMass(double a, double b) {
+            return unnormalizedLogMass(a, b) - logNormalizer();
+        }
+
+        private double unnormalizedLogMass(double a, double b) {
             a = Math.max(a, low);
             b = Math.min(b, high);
             double s = 0;
@@ -308,7 +373,7 @@ final class ParzenEstimators {
                     s += t.weights()[i] * normalMass((a - m[i]) / sg, (b - m[i]) / sg);
                 }
             }
-            return safeLog(s) - logNormalizer;
+            return safeLog(s);
         }
 
         /**
@@ -319,10 +384,15 @@ final class ParzenEstimators {
          * such sigma (exactly the same normal-mass formula).
          */
         double logCellMass(int k) {
+            return unnormalizedLogCellMass(k) - logNormalizer();
+        }
+
+        /** @return {@link #logCellMass} plus the same constant as {@link #unnormalizedLogDensity} */
+        double unnormalizedLogCellMass(int k) {
             double a = Math.max(k - 0.5, low);
             double b = Math.min(k + 0.5, high);
             if (a != k - 0.5 || b != k + 0.5) {
-                return logMass(a, b);
+                return unnormalizedLogMass(a, b);
             }
             double s = 0;
             for (Tier t : tiers) {
@@ -341,20 +411,15 @@ final class ParzenEstimators {
                     }
                 }
             }
-            return safeLog(s) - logNormalizer;
+            return safeLog(s);
         }
 
-        /** Cell masses by offset for a sigma shared by at least {@link #TABLE_MIN_SHARE} components, built lazily. */
+        /** Cell masses by offset for a sigma shared by at least {@link #TABLE_MIN_SHARE} components. */
         private double[] cellTable(int id) {
-            double[] t = cellTables[id];
+            double[] t = resolvedTables[id];
             if (t == null) {
-                double sg = tabulatedSigmas[id];
-                int half = (int) Math.ceil(CUTOFF * sg * 2) + 2;
-                t = new double[2 * half + 1];
-                for (int d = -half; d <= half; d++) {
-                    t[d + half] = normalMass((d - 0.5) / sg, (d + 0.5) / sg);
-                }
-                cellTables[id] = t;
+                t = cellTables.table(tabulatedSigmas[id]);
+                resolvedTables[id] = t;
             }
             return t;
         }
@@ -380,6 +445,33 @@ final class ParzenEstimators {
                 }
             }
             return lo;
+        }
+    }
+
+    /**
+     * Cell-mass tables by sigma ({@link Mixture#logCellMass}): entry {@code d + half} is the standard normal mass of
+     * [d - 1/2, d + 1/2] in units of sigma. A cache shared by the mixtures one optimizer builds (not thread-safe);
+     * bounded, since only sigmas shared by many components are tabulated and those rarely change.
+     */
+    static final class CellTables {
+
+        private static final int MAX_TABLES = 64;
+        private final java.util.Map<Double, double[]> tables = new java.util.HashMap<>();
+
+        double[] table(double sigma) {
+            double[] t = tables.get(sigma);
+            if (t == null) {
+                if (tables.size() >= MAX_TABLES) {
+                    tables.clear();
+                }
+                int half = (int) Math.ceil(Mixture.CUTOFF * sigma * 2) + 2;
+                t = new double[2 * half + 1];
+                for (int d = -half; d <= half; d++) {
+                    t[d + half] = normalMass((d - 0.5) / sigma, (d + 0.5) / sigma);
+                }
+                tables.put(sigma, t);
+            }
+            return t;
         }
     }
 
@@ -410,6 +502,21 @@ final class ParzenEstimators {
                 p[i] /= total;
             }
             return new Categorical(p);
+        }
+
+        /**
+         * @param weights per choice: the prior weight plus the forgotten counts (overwritten)
+         * @return the weights divided by their sum (summed in choice order, as {@link #of} does)
+         */
+        static Categorical normalized(double[] weights) {
+            double total = 0;
+            for (double v : weights) {
+                total += v;
+            }
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] /= total;
+            }
+            return new Categorical(weights);
         }
 
         int sample(RandomGenerator rng) {

@@ -63,8 +63,6 @@ public final class TreeParzenEstimator implements Optimizer {
     private final OptionalLong size;
     private final Set<String> used = new HashSet<>();
     private final List<Observation> history = new ArrayList<>();
-    /** Told finite objectives, in ascending sequence (ask order; tell order for configurations never asked). */
-    private final List<Point> observed = new ArrayList<>();
     /** Asked, not yet told, by canonical key, in ask order. */
     private final Map<String, Point> pending = new LinkedHashMap<>();
     private double objectiveSum;
@@ -72,50 +70,30 @@ public final class TreeParzenEstimator implements Optimizer {
     private long nextSequence;
     private boolean exhausted;
 
-    /**
-     * A configuration encoded on each parameter's modelling axis (NaN where absent), with its sequence number;
-     * {@code index} is scratch space: the point's position among the modelled points of the current ask.
-     */
-    private static final class Point {
-        private final long sequence;
-        private final double[] axis;
-        private final double objective;
-        private final boolean lie;
-        private int index;
+    // Told finite objectives, columnar, in ascending sequence (ask order; tell order for configurations never asked).
+    private int toldCount;
+    private long[] toldSequence = new long[64];
+    private double[] toldObjective = new double[64];
+    /** {@code toldAxis[j][i]}: told point i on parameter j's modelling axis, NaN where the parameter is absent. */
+    private final double[][] toldAxis;
+    // Per numeric parameter: the told points where it exists, sorted by axis value then sequence (older first).
+    private final double[][] sortedValue;
+    private final long[][] sortedSequence;
+    private final int[] sortedCount;
+    /** Scratch: a modelled point's index by its sequence number, filled per ask. */
+    private int[] indexBySequence = new int[64];
+    private final ParzenEstimators.CellTables cellTables = new ParzenEstimators.CellTables();
 
-        Point(long sequence, double[] axis, double objective) {
-            this(sequence, axis, objective, false);
-        }
-
-        /** @param lie true for a pending configuration's constant-liar stand-in */
-        Point(long sequence, double[] axis, double objective, boolean lie) {
-            this.sequence = sequence;
-            this.axis = axis;
-            this.objective = objective;
-            this.lie = lie;
-        }
-
-        long sequence() {
-            return sequence;
-        }
-
-        double[] axis() {
-            return axis;
-        }
-
-        double objective() {
-            return objective;
-        }
-
-        /** Orders by the value on axis j, then by sequence (older first). */
-        int compareOn(int j, Point o) {
-            int c = Double.compare(axis[j], o.axis[j]);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
+    /** A pending configuration encoded on each parameter's modelling axis (NaN where absent), with its sequence. */
+    private record Point(long sequence, double[] axis) {
     }
 
-    /** Per numeric parameter: the told points where it exists, sorted by its axis value then sequence. */
-    private final List<List<Point>> sortedByAxis = new ArrayList<>();
+    /**
+     * The points one ask models, in sequence order: the told ones and, with a constant liar, the pending ones at the
+     * liar's objective ({@code lies}, in sequence order; empty without).
+     */
+    private record Modelled(int n, long[] sequence, double[] objective, double[][] axis, List<Point> lies) {
+    }
 
     /**
      * @param space    the space to search
@@ -128,8 +106,16 @@ public final class TreeParzenEstimator implements Optimizer {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parameters = space.parameters();
         this.size = space.size();
-        for (int j = 0; j < parameters.size(); j++) {
-            sortedByAxis.add(new ArrayList<>());
+        int p = parameters.size();
+        this.toldAxis = new double[p][64];
+        this.sortedValue = new double[p][];
+        this.sortedSequence = new long[p][];
+        this.sortedCount = new int[p];
+        for (int j = 0; j < p; j++) {
+            if (!(parameters.get(j) instanceof Parameter.Categorical)) {
+                sortedValue[j] = new double[64];
+                sortedSequence[j] = new long[64];
+            }
         }
     }
 
@@ -145,7 +131,7 @@ public final class TreeParzenEstimator implements Optimizer {
             return Optional.empty();
         }
         Configuration c = null;
-        if (used.size() >= settings.startupTrials() && !observed.isEmpty()) {
+        if (used.size() >= settings.startupTrials() && toldCount > 0) {
             c = modelProposal();
         }
         if (c == null) {
@@ -155,7 +141,7 @@ public final class TreeParzenEstimator implements Optimizer {
             exhausted = true;
             return Optional.empty();
         }
-        pending.put(c.canonicalKey(), new Point(nextSequence++, encode(c), Double.NaN));
+        pending.put(c.canonicalKey(), new Point(nextSequence++, encode(c)));
         return Optional.of(c);
     }
 
@@ -169,30 +155,63 @@ public final class TreeParzenEstimator implements Optimizer {
             return;
         }
         long sequence = asked != null ? asked.sequence() : nextSequence++;
-        Point p = new Point(sequence, asked != null ? asked.axis() : encode(configuration), objective);
-        int at = observed.size();
-        while (at > 0 && observed.get(at - 1).sequence() > sequence) {
-            at--;
-        }
-        observed.add(at, p);
-        for (int j = 0; j < parameters.size(); j++) {
-            if (!(parameters.get(j) instanceof Parameter.Categorical) && !Double.isNaN(p.axis()[j])) {
-                List<Point> sorted = sortedByAxis.get(j);
-                int lo = 0;
-                int hi = sorted.size();
-                while (lo < hi) {
-                    int mid = (lo + hi) >>> 1;
-                    if (sorted.get(mid).compareOn(j, p) < 0) {
-                        lo = mid + 1;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                sorted.add(lo, p);
-            }
-        }
+        double[] axis = asked != null ? asked.axis() : encode(configuration);
+        insertTold(sequence, axis, objective);
         objectiveSum += objective;
         worstObjective = Math.max(worstObjective, objective);
+    }
+
+    /** Inserts a told point in sequence order (at the end unless tells overtook asks) and in each axis order. */
+    private void insertTold(long sequence, double[] axis, double objective) {
+        if (toldCount == toldSequence.length) {
+            int capacity = 2 * toldCount;
+            toldSequence = java.util.Arrays.copyOf(toldSequence, capacity);
+            toldObjective = java.util.Arrays.copyOf(toldObjective, capacity);
+            for (int j = 0; j < toldAxis.length; j++) {
+                toldAxis[j] = java.util.Arrays.copyOf(toldAxis[j], capacity);
+            }
+        }
+        int at = toldCount;
+        while (at > 0 && toldSequence[at - 1] > sequence) {
+            at--;
+        }
+        int tail = toldCount - at;
+        System.arraycopy(toldSequence, at, toldSequence, at + 1, tail);
+        System.arraycopy(toldObjective, at, toldObjective, at + 1, tail);
+        toldSequence[at] = sequence;
+        toldObjective[at] = objective;
+        for (int j = 0; j < toldAxis.length; j++) {
+            System.arraycopy(toldAxis[j], at, toldAxis[j], at + 1, tail);
+            toldAxis[j][at] = axis[j];
+        }
+        toldCount++;
+        for (int j = 0; j < parameters.size(); j++) {
+            if (sortedValue[j] == null || Double.isNaN(axis[j])) {
+                continue;
+            }
+            int n = sortedCount[j];
+            if (n == sortedValue[j].length) {
+                sortedValue[j] = java.util.Arrays.copyOf(sortedValue[j], 2 * n);
+                sortedSequence[j] = java.util.Arrays.copyOf(sortedSequence[j], 2 * n);
+            }
+            double[] v = sortedValue[j];
+            long[] q = sortedSequence[j];
+            int lo = 0;
+            int hi = n;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (v[mid] < axis[j] || (v[mid] == axis[j] && q[mid] < sequence)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            System.arraycopy(v, lo, v, lo + 1, n - lo);
+            System.arraycopy(q, lo, q, lo + 1, n - lo);
+            v[lo] = axis[j];
+            q[lo] = sequence;
+            sortedCount[j] = n + 1;
+        }
     }
 
     @Override
@@ -208,11 +227,14 @@ public final class TreeParzenEstimator implements Optimizer {
     // ---- model ---------------------------------------------------------------------------------------------
 
     private Configuration modelProposal() {
-        List<Point> points = modelledPoints();
-        for (int i = 0; i < points.size(); i++) {
-            points.get(i).index = i;
+        Modelled points = modelledPoints();
+        if (indexBySequence.length < nextSequence) {
+            indexBySequence = new int[(int) Math.max(nextSequence, 2L * indexBySequence.length)];
         }
-        boolean[] below = belowGroup(points);
+        for (int i = 0; i < points.n(); i++) {
+            indexBySequence[(int) points.sequence()[i]] = i;
+        }
+        boolean[] below = belowGroup(points.objective(), points.n());
         ParameterModel[] models = new ParameterModel[parameters.size()];
         for (int attempt = 0; attempt < MODEL_REDRAWS; attempt++) {
             Configuration c = drawFromModel(points, below, models);
@@ -230,40 +252,59 @@ public final class TreeParzenEstimator implements Optimizer {
     }
 
     /** Told points and pending points at the liar's value, merged in sequence order. */
-    private List<Point> modelledPoints() {
+    private Modelled modelledPoints() {
         if (settings.liar() == TpeSettings.ConstantLiar.NONE || pending.isEmpty()) {
-            return observed;
+            return new Modelled(toldCount, toldSequence, toldObjective, toldAxis, List.of());
         }
         double lie = settings.liar() == TpeSettings.ConstantLiar.WORST ? worstObjective
-                : objectiveSum / observed.size();
-        List<Point> out = new ArrayList<>(observed.size() + pending.size());
+                : objectiveSum / toldCount;
+        int n = toldCount + pending.size();
+        long[] sequence = new long[n];
+        double[] objective = new double[n];
+        double[][] axis = new double[parameters.size()][n];
+        List<Point> lies = new ArrayList<>(pending.values()); // ask order = ascending sequence
         int i = 0;
-        for (Point p : pending.values()) { // ask order = ascending sequence
-            while (i < observed.size() && observed.get(i).sequence() < p.sequence()) {
-                out.add(observed.get(i++));
+        int k = 0;
+        for (Point p : lies) {
+            int run = 0;
+            while (i + run < toldCount && toldSequence[i + run] < p.sequence()) {
+                run++;
             }
-            out.add(new Point(p.sequence(), p.axis(), lie, true));
+            copyTold(i, k, run, sequence, objective, axis);
+            i += run;
+            k += run;
+            sequence[k] = p.sequence();
+            objective[k] = lie;
+            for (int j = 0; j < axis.length; j++) {
+                axis[j][k] = p.axis()[j];
+            }
+            k++;
         }
-        while (i < observed.size()) {
-            out.add(observed.get(i++));
+        copyTold(i, k, toldCount - i, sequence, objective, axis);
+        return new Modelled(n, sequence, objective, axis, lies);
+    }
+
+    private void copyTold(int from, int to, int count, long[] sequence, double[] objective, double[][] axis) {
+        System.arraycopy(toldSequence, from, sequence, to, count);
+        System.arraycopy(toldObjective, from, objective, to, count);
+        for (int j = 0; j < axis.length; j++) {
+            System.arraycopy(toldAxis[j], from, axis[j], to, count);
         }
-        return out;
     }
 
     /** Marks the best min(ceil(gamma sqrt(n)), LF) points by (objective, sequence): hyperopt's split. */
-    private boolean[] belowGroup(List<Point> points) {
-        int n = points.size();
+    private boolean[] belowGroup(double[] objective, int n) {
         int k = Math.min((int) Math.ceil(settings.gamma() * Math.sqrt(n)), settings.linearForgetting());
         k = Math.min(k, n);
         int[] best = new int[k];
         int filled = 0;
         for (int i = 0; i < n; i++) { // points are in sequence order, so a later equal objective ranks after
-            double v = points.get(i).objective();
-            if (filled == k && !(v < points.get(best[k - 1]).objective())) {
+            double v = objective[i];
+            if (filled == k && !(v < objective[best[k - 1]])) {
                 continue;
             }
             int at = filled == k ? k - 1 : filled++;
-            while (at > 0 && v < points.get(best[at - 1]).objective()) {
+            while (at > 0 && v < objective[best[at - 1]]) {
                 best[at] = best[at - 1];
                 at--;
             }
@@ -276,7 +317,7 @@ public final class TreeParzenEstimator implements Optimizer {
         return below;
     }
 
-    private Configuration drawFromModel(List<Point> points, boolean[] below, ParameterModel[] models) {
+    private Configuration drawFromModel(Modelled points, boolean[] below, ParameterModel[] models) {
         Map<String, Object> values = new TreeMap<>();
         for (int j = 0; j < parameters.size(); j++) {
             Parameter p = parameters.get(j);
@@ -291,18 +332,24 @@ public final class TreeParzenEstimator implements Optimizer {
         return Configuration.of(values);
     }
 
-    private ParameterModel fit(Parameter p, int j, List<Point> points, boolean[] below) {
+    private ParameterModel fit(Parameter p, int j, Modelled points, boolean[] below) {
         if (p instanceof Parameter.Categorical cat) {
             return fitCategorical(cat, j, points, below);
         }
         return fitNumeric(p, j, points, below, p.cardinality().orElse(-1));
     }
 
-    private ParameterModel fitCategorical(Parameter.Categorical cat, int j, List<Point> points, boolean[] below) {
+    /**
+     * hyperopt's categorical estimators ({@link ParzenEstimators.Categorical#of}) of both groups in one pass:
+     * the prior weight plus each observation's linear-forgetting weight by its rank in its group.
+     */
+    private ParameterModel fitCategorical(Parameter.Categorical cat, int j, Modelled points, boolean[] below) {
+        double[] column = points.axis()[j];
+        int n = points.n();
         int nb = 0;
         int na = 0;
-        for (int i = 0; i < points.size(); i++) {
-            if (!Double.isNaN(points.get(i).axis()[j])) {
+        for (int i = 0; i < n; i++) {
+            if (!Double.isNaN(column[i])) {
                 if (below[i]) {
                     nb++;
                 } else {
@@ -310,28 +357,29 @@ public final class TreeParzenEstimator implements Optimizer {
                 }
             }
         }
-        double[] b = new double[nb];
-        double[] a = new double[na];
-        nb = 0;
-        na = 0;
-        for (int i = 0; i < points.size(); i++) {
-            double x = points.get(i).axis()[j];
+        int k = cat.choices().size();
+        int lf = settings.linearForgetting();
+        double[] b = new double[k];
+        double[] a = new double[k];
+        java.util.Arrays.fill(b, settings.priorWeight());
+        java.util.Arrays.fill(a, settings.priorWeight());
+        int rb = 0;
+        int ra = 0;
+        for (int i = 0; i < n; i++) {
+            double x = column[i];
             if (!Double.isNaN(x)) {
                 if (below[i]) {
-                    b[nb++] = x;
+                    b[(int) x] += ParzenEstimators.linearForgettingWeight(rb++, nb, lf);
                 } else {
-                    a[na++] = x;
+                    a[(int) x] += ParzenEstimators.linearForgettingWeight(ra++, na, lf);
                 }
             }
         }
-        int k = cat.choices().size();
-        double w = settings.priorWeight();
-        int lf = settings.linearForgetting();
-        return new ParameterModel(ParzenEstimators.Categorical.of(toInts(b), k, w, lf),
-                ParzenEstimators.Categorical.of(toInts(a), k, w, lf), null, null, k, Double.NaN);
+        return new ParameterModel(ParzenEstimators.Categorical.normalized(b),
+                ParzenEstimators.Categorical.normalized(a), null, null, k, Double.NaN);
     }
 
-    private ParameterModel fitNumeric(Parameter p, int j, List<Point> points, boolean[] below, long cardinality) {
+    private ParameterModel fitNumeric(Parameter p, int j, Modelled points, boolean[] below, long cardinality) {
         double w = settings.priorWeight();
         int lf = settings.linearForgetting();
         if (cardinality == 1) {
@@ -355,45 +403,59 @@ public final class TreeParzenEstimator implements Optimizer {
         double priorSigma = hi - lo;
         // the groups sorted by value (ties: older first) without sorting: merge the told points, kept sorted, with
         // the few pending ones; each weighted by its rank in observation order within its group
-        int[] rank = new int[points.size()];
+        double[] column = points.axis()[j];
+        int n = points.n();
+        int[] rank = new int[n];
         int inBelow = 0;
         int inAbove = 0;
-        for (int i = 0; i < points.size(); i++) {
-            if (!Double.isNaN(points.get(i).axis()[j])) {
+        for (int i = 0; i < n; i++) {
+            if (!Double.isNaN(column[i])) {
                 rank[i] = below[i] ? inBelow++ : inAbove++;
             }
         }
-        List<Point> told = sortedByAxis.get(j);
         List<Point> lies = new ArrayList<>();
-        if (points != observed) {
-            for (Point q : points) {
-                if (q.lie && !Double.isNaN(q.axis()[j])) {
-                    lies.add(q);
-                }
+        for (Point q : points.lies()) {
+            if (!Double.isNaN(q.axis()[j])) {
+                lies.add(q);
             }
-            lies.sort((x, y) -> x.compareOn(j, y));
         }
+        lies.sort((x, y) -> {
+            int c = Double.compare(x.axis()[j], y.axis()[j]);
+            return c != 0 ? c : Long.compare(x.sequence(), y.sequence());
+        });
         double[] bv = new double[inBelow];
         double[] bw = new double[inBelow];
         double[] av = new double[inAbove];
         double[] aw = new double[inAbove];
         int bi = 0;
         int ai = 0;
-        for (int t = 0, u = 0; t < told.size() || u < lies.size(); ) {
-            Point q = u >= lies.size() || (t < told.size() && told.get(t).compareOn(j, lies.get(u)) < 0)
-                    ? told.get(t++) : lies.get(u++);
-            int i = q.index;
+        double[] toldValue = sortedValue[j];
+        long[] toldSeq = sortedSequence[j];
+        int told = sortedCount[j];
+        for (int t = 0, u = 0; t < told || u < lies.size(); ) {
+            double value;
+            long sequence;
+            if (u >= lies.size() || (t < told && (toldValue[t] < lies.get(u).axis()[j]
+                    || (toldValue[t] == lies.get(u).axis()[j] && toldSeq[t] < lies.get(u).sequence())))) {
+                value = toldValue[t];
+                sequence = toldSeq[t++];
+            } else {
+                value = lies.get(u).axis()[j];
+                sequence = lies.get(u++).sequence();
+            }
+            int i = indexBySequence[(int) sequence];
             if (below[i]) {
-                bv[bi] = q.axis()[j];
+                bv[bi] = value;
                 bw[bi++] = ParzenEstimators.linearForgettingWeight(rank[i], inBelow, lf);
             } else {
-                av[ai] = q.axis()[j];
+                av[ai] = value;
                 aw[ai++] = ParzenEstimators.linearForgettingWeight(rank[i], inAbove, lf);
             }
         }
         return new ParameterModel(null, null,
-                ParzenEstimators.Mixture.fromSorted(bv, bw, w, priorMu, priorSigma, lo, hi),
-                ParzenEstimators.Mixture.fromSorted(av, aw, w, priorMu, priorSigma, lo, hi), cardinality, Double.NaN);
+                ParzenEstimators.Mixture.fromSorted(bv, inBelow, bw, w, priorMu, priorSigma, lo, hi, cellTables),
+                ParzenEstimators.Mixture.fromSorted(av, inAbove, aw, w, priorMu, priorSigma, lo, hi, cellTables),
+                cardinality, Double.NaN);
     }
 
 
@@ -430,10 +492,10 @@ public final class TreeParzenEstimator implements Optimizer {
             if (grid) {
                 double cell = Math.max(0, Math.min(cardinality - 1, Math.rint(x)));
                 x = cell;
-                score = cellScores.computeIfAbsent(cell,
-                        k -> l.logCellMass((int) (double) k) - g.logCellMass((int) (double) k));
+                score = cellScores.computeIfAbsent(cell, k -> l.unnormalizedLogCellMass((int) (double) k)
+                        - g.unnormalizedLogCellMass((int) (double) k));
             } else {
-                score = l.logDensity(x) - g.logDensity(x);
+                score = l.unnormalizedLogDensity(x) - g.unnormalizedLogDensity(x);
             }
             if (Double.isNaN(best) || score > bestScore) {
                 best = x;
@@ -441,14 +503,6 @@ public final class TreeParzenEstimator implements Optimizer {
             }
         }
         return best;
-    }
-
-    private static int[] toInts(double[] v) {
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (int) v[i];
-        }
-        return out;
     }
 
     // ---- axis encoding -------------------------------------------------------------------------------------

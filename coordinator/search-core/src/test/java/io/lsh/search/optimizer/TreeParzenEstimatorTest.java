@@ -198,4 +198,17 @@ class TreeParzenEstimatorTest {
         }
         assertTrue(good > 20, "after start-up, proposals in the good category: " + good + " of 60 (random: 7.5)");
     }
+
+    @Test
+    void proposalsEqualTheRecordedDirectImplementation() throws Exception {
+        List<String> golden;
+        try (var in = TreeParzenEstimatorTest.class.getResourceAsStream("/tpe/golden-proposals.txt")) {
+            golden = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        List<String> now = TpeGoldenProposals.proposals();
+        assertEquals(TpeGoldenProposals.ASKS, golden.size());
+        for (int i = 0; i < golden.size(); i++) {
+            assertEquals(golden.get(i), now.get(i), "proposal " + i);
+        }
+    }
 }
