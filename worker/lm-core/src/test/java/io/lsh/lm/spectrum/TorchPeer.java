@@ -174,7 +174,9 @@ final class TorchPeer implements AutoCloseable {
 
     /**
      * Starts {@code lyapunov_torch.py serve}. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from its
-     * environment so OpenBLAS picks its kernel for this CPU.
+     * environment so OpenBLAS picks its kernel for this CPU, unless {@code -Dlsh.bench.peerKernel=same}: then the peer
+     * keeps the JVM's environment, i.e. the same OpenBLAS kernel class as the Java side (a like-for-like comparison
+     * of the algorithms where the JVM must pin OPENBLAS_CORETYPE, see bench/README.md).
      */
     static TorchPeer serve() throws IOException {
         return serve(script());
@@ -183,8 +185,10 @@ final class TorchPeer implements AutoCloseable {
     /** {@link #serve()} with another peer script speaking the same line protocol. */
     static TorchPeer serve(Path peerScript) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(PYTHON, peerScript.toString(), "serve");
-        pb.environment().remove("OPENBLAS_CORETYPE");
-        pb.environment().remove("OPENBLAS_L2_SIZE");
+        if (!"same".equals(System.getProperty("lsh.bench.peerKernel", "own"))) {
+            pb.environment().remove("OPENBLAS_CORETYPE");
+            pb.environment().remove("OPENBLAS_L2_SIZE");
+        }
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         return new TorchPeer(pb.start());
     }
