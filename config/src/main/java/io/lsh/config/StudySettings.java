@@ -187,9 +187,21 @@ public record StudySettings(
     public record Budget(int maxTrials, long totalEpochs, java.time.Duration wallTime) {
     }
 
-    /** {@code lsh.spectrum}. */
+    /**
+     * {@code lsh.spectrum}.
+     *
+     * @param warmupMode replay-window (the authors') | preceding-tokens
+     */
     public record Spectrum(int steps, int warmup, int batch, int exponents, double logBase,
-                           boolean jacobianTransposed) {
+                           boolean jacobianTransposed, String warmupMode) {
+
+        /** The authors' warm-up: the window's first W tokens, then the same window again, measured. */
+        public static final String REPLAY_WINDOW = "replay-window";
+
+        /** Settings with the authors' warm-up ({@link #REPLAY_WINDOW}). */
+        public Spectrum(int steps, int warmup, int batch, int exponents, double logBase, boolean jacobianTransposed) {
+            this(steps, warmup, batch, exponents, logBase, jacobianTransposed, REPLAY_WINDOW);
+        }
     }
 
     /**

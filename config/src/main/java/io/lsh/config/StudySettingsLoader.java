@@ -153,7 +153,8 @@ public final class StudySettingsLoader {
             var spectrum = new StudySettings.Spectrum(
                     atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),
                     atLeast("spectrum.exponents", 0), positive("spectrum.log-base"),
-                    getBoolean("spectrum.jacobian-transposed"));
+                    getBoolean("spectrum.jacobian-transposed"),
+                    oneOf("spectrum.warmup-mode", Set.of("replay-window", "preceding-tokens")));
             if (spectrum.logBase() == 1.0) {
                 throw error("spectrum.log-base", "must not be 1");
             }

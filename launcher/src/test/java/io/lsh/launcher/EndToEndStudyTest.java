@@ -83,6 +83,12 @@ class EndToEndStudyTest {
         assertEquals(0, again.code(), again.err());
         assertEquals(measured.substring((selectedTrial + ",3,").length()),
                 String.join(",", again.out().lines().toList()), "bit-identical spectrum from the checkpoint");
+        LshCommandLineTest.Result preceding = LshCommandLineTest.run("spectrum", "--checkpoint",
+                folder.resolve("selected-model.lshc").toString(), "--steps", "10", "--warmup", "5",
+                "--warmup-mode", "preceding-tokens");
+        assertEquals(0, preceding.code(), preceding.err());
+        assertEquals(32, preceding.out().lines().count());
+        assertTrue(!preceding.out().equals(again.out()), "other measured tokens, other exponents");
         // The selected model's checkpoint loads.
         Checkpoint selected = Checkpoint.read(folder.resolve("selected-model.lshc"));
         assertEquals("3", selected.metadata().get("epoch"));

@@ -4,8 +4,8 @@ package io.lsh.protocol;
 public final class ProtocolVersion {
 
     /**
-     * Bump on every incompatible change of a record in this module. 4: {@link StudyRecipe#distance()} (a worker of
-     * version 3 would ignore it and rank with the default distance).
+     * Bump on every incompatible change of a record in this module. 4: {@link StudyRecipe#distance()} and
+     * {@link StudyRecipe#spectrumWarmupMode()} (a worker of version 3 would ignore them).
      */
     public static final int CURRENT = 4;
 

@@ -73,7 +73,8 @@ class ProtocolSerializationTest {
                                 12, 0.01, 5)), List.of(), coordinator),
                 new WorkerCommand.RunTrial(3, 1, TrialPhase.SEARCH, 1,
                         new PruningSpec("ER", "SET", "random", "none", 0.7), 99L, 0, 2, false, "", "/tmp/out.lshc",
-                        recipe.withDistance(new DistanceRecipe("final", "sorted", "pca2", 6)), List.of(spectrum),
+                        recipe.withDistance(new DistanceRecipe("final", "sorted", "pca2", 6))
+                                .withSpectrumWarmupMode("preceding-tokens"), List.of(spectrum),
                         coordinator),
                 new DistanceRecipe("same-epoch", "as-given", "pca2", 4),
                 new WorkerCommand.StopTrial(4, "eliminated"),
@@ -93,18 +94,21 @@ class ProtocolSerializationTest {
     }
 
     @Test
-    void aRecipeFromBeforeTheDistanceFieldReadsAsThePapersDistance() throws Exception {
+    void aRecipeFromBeforeTheDistanceAndWarmUpFieldsReadsAsThePapersSettings() throws Exception {
         StudyRecipe recipe = new StudyRecipe("/data/wikitext-2", 2000, 64, List.of(64, 64), 0.1, false, 20, 35,
                 20.0, 0.25, 1.2e-6, 0, 10, 0.67, 0.005, 6, 35, 10, 2, 0, 2.0, false)
-                .withDistance(new DistanceRecipe("final", "sorted", "pca2", 6));
+                .withDistance(new DistanceRecipe("final", "sorted", "pca2", 6))
+                .withSpectrumWarmupMode("preceding-tokens");
         ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor",
                 Optional.empty());
         ObjectNode tree = cbor.valueToTree(recipe);
         assertEquals("pca2", tree.path("distance").path("space").asText(), tree.toString());
         tree.remove("distance");
+        tree.remove("spectrumWarmupMode");
         StudyRecipe old = cbor.readValue(cbor.writeValueAsBytes(tree), StudyRecipe.class);
         assertEquals(DistanceRecipe.defaults(), old.distance());
-        assertEquals(recipe.withDistance(DistanceRecipe.defaults()), old);
+        assertEquals("replay-window", old.spectrumWarmupMode());
+        assertEquals(recipe.withDistance(DistanceRecipe.defaults()).withSpectrumWarmupMode("replay-window"), old);
         // and as JSON (the form a journal or a log would hold)
         ObjectMapper json = new ObjectMapper();
         assertEquals(old, json.readValue(json.writeValueAsString(tree), StudyRecipe.class));

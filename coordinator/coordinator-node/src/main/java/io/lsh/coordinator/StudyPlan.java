@@ -87,7 +87,8 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 modelRecipe(s.model()));
         StudyPlan plan = new StudyPlan(s, recipe, space(s.space()));
         int last = plan.newScheduler().lastSearchEpoch(); // validates the schedule
-        plan = new StudyPlan(s, recipe.withDistance(distanceRecipe(s, last)), plan.space());
+        plan = new StudyPlan(s, recipe.withDistance(distanceRecipe(s, last))
+                .withSpectrumWarmupMode(s.spectrum().warmupMode()), plan.space());
         if ("grid".equals(s.search().optimizer()) && !plan.space().isDiscrete()) {
             throw new SettingsException("lsh.search.optimizer = grid needs a discrete space: give every numeric range of "
                     + "lsh.space a step (continuous: " + plan.space().parameters().stream()

@@ -66,7 +66,9 @@ class StudyPlanTest {
         assertEquals(new io.lsh.protocol.DistanceRecipe("final", "sorted", "pca2", 6), f.recipe().distance());
         assertEquals(6, f.referenceSearchEpochs());
         assertEquals(4, f.lastSearchEpoch(), "the schedule itself does not change");
-        assertEquals(p.recipe().withDistance(f.recipe().distance()), f.recipe(), "only the distance part differs");
+        assertEquals(p.recipe().withDistance(f.recipe().distance()), f.recipe(), "only the distance part differs");        assertEquals("replay-window", p.recipe().spectrumWarmupMode());
+        assertEquals("preceding-tokens", plan(Map.of("spectrum.warmup-mode", "preceding-tokens")).recipe()
+                .spectrumWarmupMode());
     }
 
     @Test

@@ -141,7 +141,7 @@ public final class LmTrialExecutor implements TrialExecutor {
         };
         SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
                 r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
-                WarmupMode.REPLAY_WINDOW, false);
+                WarmupMode.fromName(r.spectrumWarmupMode()), false);
         int[][] spectrumInputs = SpectrumInputs.firstWindows(corpus.valid(), spectrumSettings);
         ReferenceSpectra reference = referenceSpectra(r.distance(), work.referenceSpectra());
         TrialMetrics last = null;

@@ -164,6 +164,23 @@ class LmTrialExecutorTest {
                 plain.get(0).lsDistance(), 0.0);
     }
 
+    @Test
+    void theRecipesWarmUpModeChoosesTheMeasuredTokens() throws Exception {
+        StudyRecipe recipe = recipe();
+        List<EpochSpectrum> replayed = new ArrayList<>();
+        execute(run(recipe, null, 0, 1, "", dir.resolve("r.lshc"), List.of()), replayed);
+        List<EpochSpectrum> again = new ArrayList<>();
+        execute(run(recipe.withSpectrumWarmupMode("replay-window"), null, 0, 1, "", dir.resolve("s.lshc"), List.of()),
+                again);
+        List<EpochSpectrum> preceding = new ArrayList<>();
+        execute(run(recipe.withSpectrumWarmupMode("preceding-tokens"), null, 0, 1, "", dir.resolve("p.lshc"),
+                List.of()), preceding);
+        assertEquals(replayed, again, "the default is the authors' replayed window");
+        assertEquals(replayed.get(0).exponents().size(), preceding.get(0).exponents().size());
+        assertTrue(!replayed.get(0).exponents().equals(preceding.get(0).exponents()),
+                "other tokens measured, other exponents");
+    }
+
     private static double[] toArray(EpochSpectrum s) {
         return s.exponents().stream().mapToDouble(Double::doubleValue).toArray();
     }
