@@ -36,7 +36,8 @@ class StudySettingsLoaderTest {
 
     @Test
     void theDistanceDefaultsToThePapersAndReadsItsVariants() throws IOException {
-        assertEquals(StudySettings.Distance.defaults(), StudySettingsLoader.load(Optional.empty(), Map.of()).distance());
+        assertEquals(StudySettings.Distance.defaults(),
+                StudySettingsLoader.load(Optional.empty(), Map.of()).distance());
         Path file = write("lsh.distance { reference = final, alignment = sorted, space = pca2 }\n");
         StudySettings s = StudySettingsLoader.load(Optional.of(file), Map.of());
         assertEquals(new StudySettings.Distance("final", "sorted", "pca2"), s.distance());

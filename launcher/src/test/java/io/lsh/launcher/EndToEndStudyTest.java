@@ -136,7 +136,8 @@ class EndToEndStudyTest {
         LshCommandLineTest.Result spectrum = LshCommandLineTest.run("spectrum", "--checkpoint",
                 folder.resolve("selected-model.lshc").toString());
         assertEquals(0, spectrum.code(), spectrum.err());
-        assertEquals(stateSize, spectrum.out().strip().lines().count(), spectrum.out());        assertDistancesFollowTheVariant(folder, DistanceSettings.of(variant[0], variant[1], variant[2]));
+        assertEquals(stateSize, spectrum.out().strip().lines().count(), spectrum.out());
+        assertDistancesFollowTheVariant(folder, DistanceSettings.of(variant[0], variant[1], variant[2]));
     }
 
     /**
@@ -175,7 +176,8 @@ class EndToEndStudyTest {
             JsonNode trial = json.readTree(line);
             for (JsonNode round : trial.get("rounds")) {
                 if (round.get("phase").asText().equals("SEARCH")) {
-                    double[] candidate = candidates.get(List.of(trial.get("trial").asInt(), round.get("epoch").asInt()));
+                    double[] candidate = candidates.get(List.of(trial.get("trial").asInt(),
+                            round.get("epoch").asInt()));
                     double expected = reference.distance(round.get("epoch").asInt(), candidate).getAsDouble();
                     assertEquals(expected, round.get("ls_distance").asDouble(), 1e-12 * expected, line);
                     checked++;

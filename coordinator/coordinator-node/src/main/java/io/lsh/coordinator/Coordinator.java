@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: runs one study. It trains the dense reference first (its spectrum at every epoch up to the last
- * elimination round, or to the final epoch with {@code lsh.distance.reference = final}), then hands candidates to idle workers as the {@link StudyEngine} decides, records every state
- * change in the {@link StudyJournal} before acting on it, and ends with the study folder's exports. Workers pull
- * work ({@code RequestWork}); the coordinator never pushes into a busy worker. The decisions themselves are the
- * engine's (plain Java); this actor only translates messages.
+ * elimination round, or to the final epoch with {@code lsh.distance.reference = final}), then hands candidates to
+ * idle workers as the {@link StudyEngine} decides, records every state change in the {@link StudyJournal} before
+ * acting on it, and ends with the study folder's exports. Workers pull work ({@code RequestWork}); the coordinator
+ * never pushes into a busy worker. The decisions themselves are the engine's (plain Java); this actor only translates
+ * messages.
  */
 public final class Coordinator {
 

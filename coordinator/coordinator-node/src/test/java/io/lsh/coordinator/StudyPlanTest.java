@@ -58,7 +58,8 @@ class StudyPlanTest {
     void theDistanceVariantTravelsInTheRecipeWithTheReferenceTrajectoryItNeeds() {
         // default: the paper's distance; the reference trains to the last search epoch (4) first
         StudyPlan p = plan(Map.of());
-        assertEquals(new io.lsh.protocol.DistanceRecipe("same-epoch", "as-given", "spectrum", 4), p.recipe().distance());
+        assertEquals(new io.lsh.protocol.DistanceRecipe("same-epoch", "as-given", "spectrum", 4),
+                p.recipe().distance());
         assertEquals(4, p.referenceSearchEpochs());
         // final: the reference trains all final epochs (6) before candidates are ranked
         StudyPlan f = plan(Map.of("distance.reference", "final", "distance.alignment", "sorted",
@@ -66,7 +67,8 @@ class StudyPlanTest {
         assertEquals(new io.lsh.protocol.DistanceRecipe("final", "sorted", "pca2", 6), f.recipe().distance());
         assertEquals(6, f.referenceSearchEpochs());
         assertEquals(4, f.lastSearchEpoch(), "the schedule itself does not change");
-        assertEquals(p.recipe().withDistance(f.recipe().distance()), f.recipe(), "only the distance part differs");        assertEquals("replay-window", p.recipe().spectrumWarmupMode());
+        assertEquals(p.recipe().withDistance(f.recipe().distance()), f.recipe(), "only the distance part differs");
+        assertEquals("replay-window", p.recipe().spectrumWarmupMode());
         assertEquals("preceding-tokens", plan(Map.of("spectrum.warmup-mode", "preceding-tokens")).recipe()
                 .spectrumWarmupMode());
     }

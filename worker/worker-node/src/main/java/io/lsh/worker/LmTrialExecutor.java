@@ -52,11 +52,11 @@ import org.slf4j.LoggerFactory;
  * recipe, applies the candidate's pruning masks (method.md section 3), trains epoch by epoch with the recipe's
  * optimizer, learning-rate schedule and NT-ASGD (section 2, {@link TrainingSession}), evaluates the validation
  * perplexity, measures the Lyapunov spectrum (section 4) and its distance to the dense reference at the same epoch
- * (section 5; or the study's lsh.distance variant), and checkpoints weights, masks and optimizer state. Once NT-ASGD averages, perplexity and spectrum
- * are measured on the averaged weights. Deterministic under the trial seed: the randomness of epoch e (dropout,
- * regrowth) is drawn from streams derived from (seed, e), and the checkpoint carries all optimizer state, so resuming
- * from a checkpoint at epoch e gives the same numbers as not stopping. One instance per worker; used from its device
- * thread only.
+ * (section 5; or the study's lsh.distance variant), and checkpoints weights, masks and optimizer state. Once NT-ASGD
+ * averages, perplexity and spectrum are measured on the averaged weights. Deterministic under the trial seed: the
+ * randomness of epoch e (dropout, regrowth) is drawn from streams derived from (seed, e), and the checkpoint carries
+ * all optimizer state, so resuming from a checkpoint at epoch e gives the same numbers as not stopping. One instance
+ * per worker; used from its device thread only.
  */
 public final class LmTrialExecutor implements TrialExecutor {
 

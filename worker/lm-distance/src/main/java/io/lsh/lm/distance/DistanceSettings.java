@@ -4,9 +4,10 @@ import java.util.Objects;
 
 /**
  * Which variant of the LS distance ranks candidates (method.md section 5; Zheng &amp; Shlizerman 2025,
- * "Hyperpruning", arXiv 2506.07975): "a fully trained dense reference (last epoch) instead of the same epoch; a distance
- * in the 2-D PCA projection of the spectra's trajectories; sorted spectra". The three choices are independent; the
- * default, {@link #defaults()}, is the paper's distance. Mirrors {@code lsh.distance} in reference.conf.
+ * "Hyperpruning", arXiv 2506.07975): "a fully trained dense reference (last epoch) instead of the same epoch; a
+ * distance in the 2-D PCA projection of the spectra's trajectories; sorted spectra". The three choices are
+ * independent; the default, {@link #defaults()}, is the paper's distance. Mirrors {@code lsh.distance} in
+ * reference.conf.
  *
  * @param reference which epoch of the dense reference a candidate at epoch e is compared with
  * @param alignment how both spectra are ordered before anything else (applied before the PCA too)

@@ -38,7 +38,8 @@ public final class LsDistance {
                     return a;
                 }
             }
-            throw new IllegalArgumentException("unknown LS-distance alignment '" + name + "' (known: as-given, sorted)");
+            throw new IllegalArgumentException("unknown LS-distance alignment '" + name
+                    + "' (known: as-given, sorted)");
         }
 
         /** @return the spectrum in this alignment (a sorted copy, or {@code spectrum} itself) */

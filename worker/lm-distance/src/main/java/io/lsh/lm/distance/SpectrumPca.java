@@ -57,7 +57,8 @@ public final class SpectrumPca {
             }
             for (int k = 0; k < d; k++) {
                 if (!Double.isFinite(s[k])) {
-                    throw new IllegalArgumentException("a spectrum of the trajectory has a non-finite exponent: " + s[k]);
+                    throw new IllegalArgumentException("a spectrum of the trajectory has a non-finite exponent: "
+                            + s[k]);
                 }
                 mean[k] += s[k];
             }
