@@ -20,6 +20,7 @@ import java.util.List;
  * @param cluster  in-JVM workers and bind address
  * @param metrics  the Prometheus endpoint of each JVM
  * @param rendered the resolved {@code lsh} block as HOCON, written to the study folder
+ * @param distance the LS-distance variant ranking candidates
  */
 public record StudySettings(
         Study study,
@@ -32,7 +33,16 @@ public record StudySettings(
         Spectrum spectrum,
         Cluster cluster,
         Metrics metrics,
-        String rendered) {
+        String rendered,
+        Distance distance) {
+
+    /** Settings with the paper's LS distance ({@link Distance#defaults()}). */
+    public StudySettings(Study study, Corpus corpus, Model model, Training training, Pruning pruning,
+                         List<SpaceParameter> space, Search search, Spectrum spectrum, Cluster cluster, Metrics metrics,
+                         String rendered) {
+        this(study, corpus, model, training, pruning, space, search, spectrum, cluster, metrics, rendered,
+                Distance.defaults());
+    }
 
     /**
      * {@code lsh.study}.
@@ -177,9 +187,41 @@ public record StudySettings(
     public record Budget(int maxTrials, long totalEpochs, java.time.Duration wallTime) {
     }
 
-    /** {@code lsh.spectrum}. */
+    /**
+     * {@code lsh.spectrum}.
+     *
+     * @param warmupMode replay-window (the authors') | preceding-tokens
+     */
     public record Spectrum(int steps, int warmup, int batch, int exponents, double logBase,
-                           boolean jacobianTransposed) {
+                           boolean jacobianTransposed, String warmupMode) {
+
+        /** The authors' warm-up: the window's first W tokens, then the same window again, measured. */
+        public static final String REPLAY_WINDOW = "replay-window";
+
+        /** Settings with the authors' warm-up ({@link #REPLAY_WINDOW}). */
+        public Spectrum(int steps, int warmup, int batch, int exponents, double logBase, boolean jacobianTransposed) {
+            this(steps, warmup, batch, exponents, logBase, jacobianTransposed, REPLAY_WINDOW);
+        }
+    }
+
+    /**
+     * {@code lsh.distance}: the LS-distance variant of method.md section 5 (names as in reference.conf, validated).
+     *
+     * @param reference same-epoch | final
+     * @param alignment as-given | sorted
+     * @param space     spectrum | pca2
+     */
+    public record Distance(String reference, String alignment, String space) {
+
+        /** The paper's distance: same epoch, QR order, all exponents. */
+        public static Distance defaults() {
+            return new Distance("same-epoch", "as-given", "spectrum");
+        }
+
+        /** @return true when candidates are compared with the dense reference's last epoch */
+        public boolean comparesWithFinalEpoch() {
+            return "final".equals(reference);
+        }
     }
 
     /** {@code lsh.cluster}. */

@@ -153,7 +153,8 @@ public final class StudySettingsLoader {
             var spectrum = new StudySettings.Spectrum(
                     atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),
                     atLeast("spectrum.exponents", 0), positive("spectrum.log-base"),
-                    getBoolean("spectrum.jacobian-transposed"));
+                    getBoolean("spectrum.jacobian-transposed"),
+                    oneOf("spectrum.warmup-mode", Set.of("replay-window", "preceding-tokens")));
             if (spectrum.logBase() == 1.0) {
                 throw error("spectrum.log-base", "must not be 1");
             }
@@ -161,6 +162,9 @@ public final class StudySettingsLoader {
             if (spectrum.exponents() > stateSize) {
                 throw error("spectrum.exponents", "is larger than the state size " + stateSize);
             }
+            var distance = new StudySettings.Distance(oneOf("distance.reference", Set.of("same-epoch", "final")),
+                    oneOf("distance.alignment", Set.of("as-given", "sorted")),
+                    oneOf("distance.space", Set.of("spectrum", "pca2")));
             var cluster = new StudySettings.Cluster(
                     atLeast("cluster.workers", 1), nonBlank("cluster.host"), port("cluster.port"),
                     oneOf("cluster.checkpoint-transfer", Set.of(StudySettings.Cluster.SHARED_DIRECTORY,
@@ -170,7 +174,7 @@ public final class StudySettingsLoader {
             String rendered = lsh.atPath("lsh").root().render(
                     ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
             return new StudySettings(study, corpus, model, training, pruning, space(), search, spectrum, cluster,
-                    metrics, rendered);
+                    metrics, rendered, distance);
         }
 
         private StudySettings.Search search() {

@@ -35,6 +35,27 @@ class StudySettingsLoaderTest {
     }
 
     @Test
+    void theDistanceDefaultsToThePapersAndReadsItsVariants() throws IOException {
+        assertEquals(StudySettings.Distance.defaults(),
+                StudySettingsLoader.load(Optional.empty(), Map.of()).distance());
+        Path file = write("lsh.distance { reference = final, alignment = sorted, space = pca2 }\n");
+        StudySettings s = StudySettingsLoader.load(Optional.of(file), Map.of());
+        assertEquals(new StudySettings.Distance("final", "sorted", "pca2"), s.distance());
+        assertTrue(s.distance().comparesWithFinalEpoch());
+        assertTrue(s.rendered().contains("pca2"), s.rendered());
+        assertEquals("same-epoch", StudySettingsLoader.load(Optional.of(file), Map.of("distance.reference",
+                "same-epoch")).distance().reference());
+    }
+
+    @Test
+    void theSpectrumWarmUpModeDefaultsToTheAuthorsReplayedWindow() throws IOException {
+        assertEquals("replay-window", StudySettingsLoader.load(Optional.empty(), Map.of()).spectrum().warmupMode());
+        Path file = write("lsh.spectrum.warmup-mode = preceding-tokens\n");
+        assertEquals(new StudySettings.Spectrum(35, 10, 2, 0, 2.0, false, "preceding-tokens"),
+                StudySettingsLoader.load(Optional.of(file), Map.of()).spectrum());
+    }
+
+    @Test
     void commandLineOverridesWinOverTheFile() throws IOException {
         Path file = write("lsh.study.seed = 7\nlsh.search.candidates = 5\n");
         StudySettings s = StudySettingsLoader.load(Optional.of(file), Map.of("study.seed", 11));
@@ -117,6 +138,12 @@ class StudySettingsLoaderTest {
         "lsh.metrics.host = \"\"                     | lsh.metrics.host must not be empty",
         "lsh.metrics.enabled = maybe                | lsh.metrics.enabled = \"maybe\" is not true or false",
         "lsh.metrics.linger-seconds = -5            | lsh.metrics.linger-seconds = -5 must be >= 0",
+        "lsh.spectrum.warmup-mode = shifted         | lsh.spectrum.warmup-mode = shifted is not one of preceding-tokens, replay-window",
+        "lsh.distance.reference = last              | lsh.distance.reference = last is not one of final, same-epoch",
+        "lsh.distance.alignment = sort              | lsh.distance.alignment = sort is not one of as-given, sorted",
+        "lsh.distance.space = pca3                  | lsh.distance.space = pca3 is not one of pca2, spectrum",
+        "lsh.distance.space = \"\"                  | lsh.distance.space must not be empty",
+        "lsh.distance.metric = l1                   | unknown key lsh.distance.metric",
     })
     void badValuesAreNamedWithTheirFile(String content, String expected) throws IOException {
         Path file = write(content + "\n");

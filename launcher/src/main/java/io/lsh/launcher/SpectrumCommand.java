@@ -38,6 +38,11 @@ final class SpectrumCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "W", description = "Warm-up steps (default ${DEFAULT-VALUE}).")
     int warmup = 10;
 
+    @Option(names = "--warmup-mode", paramLabel = "MODE", description = "replay-window (the authors': warm up on the "
+            + "window's first W tokens, then measure the same window) or preceding-tokens (warm up on W tokens, "
+            + "measure the next T) (default ${DEFAULT-VALUE}).")
+    String warmupMode = "replay-window";
+
     @Option(names = "--batch", paramLabel = "B", description = "Sequences averaged over (default ${DEFAULT-VALUE}).")
     int batch = 2;
 
@@ -59,7 +64,7 @@ final class SpectrumCommand implements Callable<Integer> {
         SpectrumSettings settings;
         try {
             settings = new SpectrumSettings(steps, warmup, batch, exponents, logBase, authors,
-                    WarmupMode.REPLAY_WINDOW, false);
+                    WarmupMode.fromName(warmupMode), false);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lsh.lm.checkpoint.Checkpoint;
+import io.lsh.lm.distance.DistanceSettings;
+import io.lsh.lm.distance.ReferenceSpectra;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +83,12 @@ class EndToEndStudyTest {
         assertEquals(0, again.code(), again.err());
         assertEquals(measured.substring((selectedTrial + ",3,").length()),
                 String.join(",", again.out().lines().toList()), "bit-identical spectrum from the checkpoint");
+        LshCommandLineTest.Result preceding = LshCommandLineTest.run("spectrum", "--checkpoint",
+                folder.resolve("selected-model.lshc").toString(), "--steps", "10", "--warmup", "5",
+                "--warmup-mode", "preceding-tokens");
+        assertEquals(0, preceding.code(), preceding.err());
+        assertEquals(32, preceding.out().lines().count());
+        assertTrue(!preceding.out().equals(again.out()), "other measured tokens, other exponents");
         // The selected model's checkpoint loads.
         Checkpoint selected = Checkpoint.read(folder.resolve("selected-model.lshc"));
         assertEquals("3", selected.metadata().get("epoch"));
@@ -93,15 +104,22 @@ class EndToEndStudyTest {
         assertEquals(0, report.code(), report.err());
     }
 
-    /** The RHN (setting B) and AWD-LSTM-MoS (setting C) architectures through the same machinery. */
+    /**
+     * The RHN (setting B) and AWD-LSTM-MoS (setting C) architectures through the same machinery; the RHN study ranks
+     * with the LS-distance variants (final dense epoch, sorted spectra, 2-D PCA).
+     */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"tiny-rhn.conf, 16", "tiny-awd-mos.conf, 44"})
-    void theOtherArchitecturesRunAStudyAndTheirCheckpointsMeasure(String example, int stateSize) throws Exception {
+    @org.junit.jupiter.params.provider.CsvSource({"tiny-rhn.conf, 16, final sorted pca2",
+        "tiny-awd-mos.conf, 44, same-epoch as-given spectrum"})
+    void theOtherArchitecturesRunAStudyAndTheirCheckpointsMeasure(String example, int stateSize, String distance)
+            throws Exception {
         Path config = RepoPaths.tinyStudy().resolveSibling(example);
         Path parent = out.resolve(example);
+        String[] variant = distance.split(" ");
         LshCommandLineTest.Result r = LshCommandLineTest.run("search", "--config", config.toString(),
                 "--out", parent.toString(), "--set", "corpus.dir=" + RepoPaths.builtInCorpus(),
-                "--set", "metrics.enabled=false");
+                "--set", "metrics.enabled=false", "--set", "distance.reference=" + variant[0],
+                "--set", "distance.alignment=" + variant[1], "--set", "distance.space=" + variant[2]);
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("SELECTED"), r.out());
         Path folder;
@@ -119,5 +137,53 @@ class EndToEndStudyTest {
                 folder.resolve("selected-model.lshc").toString());
         assertEquals(0, spectrum.code(), spectrum.err());
         assertEquals(stateSize, spectrum.out().strip().lines().count(), spectrum.out());
+        assertDistancesFollowTheVariant(folder, DistanceSettings.of(variant[0], variant[1], variant[2]));
+    }
+
+    /**
+     * Every search round's LS distance in trials.jsonl equals the variant's distance recomputed from the spectra in
+     * the journal, whether the worker or the coordinator computed it. The tiny studies search epochs 1-2 of 3, so the
+     * dense trajectory is epochs 1-2 (same-epoch) or 1-3 (final; the reference then trains its 3 epochs at once).
+     */
+    private static void assertDistancesFollowTheVariant(Path folder, DistanceSettings settings) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<Integer, double[]> dense = new TreeMap<>();
+        Map<List<Integer>, double[]> candidates = new HashMap<>();
+        List<Integer> referenceRuns = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(folder.resolve("journal.jsonl"))) {
+            JsonNode e = json.readTree(line);
+            if (e.path("event").asText().equals("run_assigned") && e.path("trial").asInt() == 0) {
+                referenceRuns.add(e.path("to_epoch").asInt());
+            }
+            if (e.path("event").asText().equals("epoch_reported") && e.has("spectrum")) {
+                double[] s = new double[e.get("spectrum").size()];
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = e.get("spectrum").get(i).asDouble();
+                }
+                int trial = e.path("trial").asInt();
+                if (trial == 0) {
+                    dense.put(e.path("spectrum_epoch").asInt(), s);
+                } else {
+                    candidates.put(List.of(trial, e.path("spectrum_epoch").asInt()), s);
+                }
+            }
+        }
+        boolean toFinal = settings.reference() == DistanceSettings.ReferenceEpoch.FINAL;
+        assertEquals(toFinal ? List.of(3) : List.of(2, 3), referenceRuns, "the dense reference's runs");
+        ReferenceSpectra reference = new ReferenceSpectra(settings, toFinal ? 3 : 2, dense);
+        int checked = 0;
+        for (String line : Files.readAllLines(folder.resolve("trials.jsonl"))) {
+            JsonNode trial = json.readTree(line);
+            for (JsonNode round : trial.get("rounds")) {
+                if (round.get("phase").asText().equals("SEARCH")) {
+                    double[] candidate = candidates.get(List.of(trial.get("trial").asInt(),
+                            round.get("epoch").asInt()));
+                    double expected = reference.distance(round.get("epoch").asInt(), candidate).getAsDouble();
+                    assertEquals(expected, round.get("ls_distance").asDouble(), 1e-12 * expected, line);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(4 + 3, checked, "rounds of 4 and 3 candidates");
     }
 }

@@ -94,6 +94,8 @@ class LshCommandLineTest {
         Path corrupt = Files.writeString(dir.resolve("corrupt.lshc"), "not a checkpoint");
         assertUsageError(run("spectrum", "--checkpoint", corrupt.toString()), corrupt.toString());
         assertUsageError(run("spectrum", "--checkpoint", corrupt.toString(), "--steps", "0"), "steps");
+        assertUsageError(run("spectrum", "--checkpoint", corrupt.toString(), "--warmup-mode", "shift"),
+                "unknown spectrum warm-up mode 'shift'");
     }
 
     @Test

@@ -31,6 +31,10 @@ import java.util.List;
  * @param optimizer           update rule, learning-rate schedule and NT-ASGD ({@code null} reads as
  *                            {@link OptimizerRecipe#defaults()})
  * @param model               the architecture and its own options ({@code null} reads as the stacked LSTM)
+ * @param distance            the LS-distance variant ({@code null}, as in a recipe from before this field, reads as
+ *                            {@link DistanceRecipe#defaults()}, the paper's distance)
+ * @param spectrumWarmupMode  {@code replay-window} (the authors') or {@code preceding-tokens} ({@code null} reads as
+ *                            {@code replay-window})
  */
 public record StudyRecipe(
         String corpusDir,
@@ -56,12 +60,45 @@ public record StudyRecipe(
         double spectrumLogBase,
         boolean jacobianTransposed,
         OptimizerRecipe optimizer,
-        ModelRecipe model) implements CborSerializable {
+        ModelRecipe model,
+        DistanceRecipe distance,
+        String spectrumWarmupMode) implements CborSerializable {
+
+    /** The authors' warm-up: the window's first W tokens, then the same window again, measured. */
+    public static final String REPLAY_WINDOW = "replay-window";
 
     public StudyRecipe {
         hiddenSizes = List.copyOf(hiddenSizes);
         optimizer = optimizer == null ? OptimizerRecipe.defaults() : optimizer;
         model = model == null ? ModelRecipe.lstm() : model;
+        distance = distance == null ? DistanceRecipe.defaults() : distance;
+        spectrumWarmupMode = spectrumWarmupMode == null ? REPLAY_WINDOW : spectrumWarmupMode;
+    }
+
+    /** A recipe measuring spectra with the authors' warm-up ({@link #REPLAY_WINDOW}). */
+    public StudyRecipe(String corpusDir, int maxVocab, int embeddingSize, List<Integer> hiddenSizes, double dropout,
+                       boolean tiedWeights, int batchSize, int bptt, double learningRate, double clipNorm,
+                       double weightDecay, int maxWindowsPerEpoch, int evalBatchSize, double sparsity,
+                       double deathRateFloor, int plannedEpochs, int spectrumSteps, int spectrumWarmup,
+                       int spectrumBatch, int spectrumExponents, double spectrumLogBase, boolean jacobianTransposed,
+                       OptimizerRecipe optimizer, ModelRecipe model, DistanceRecipe distance) {
+        this(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt, learningRate,
+                clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor, plannedEpochs,
+                spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase, jacobianTransposed,
+                optimizer, model, distance, REPLAY_WINDOW);
+    }
+
+    /** A recipe ranking with the paper's LS distance ({@link DistanceRecipe#defaults()}). */
+    public StudyRecipe(String corpusDir, int maxVocab, int embeddingSize, List<Integer> hiddenSizes, double dropout,
+                       boolean tiedWeights, int batchSize, int bptt, double learningRate, double clipNorm,
+                       double weightDecay, int maxWindowsPerEpoch, int evalBatchSize, double sparsity,
+                       double deathRateFloor, int plannedEpochs, int spectrumSteps, int spectrumWarmup,
+                       int spectrumBatch, int spectrumExponents, double spectrumLogBase, boolean jacobianTransposed,
+                       OptimizerRecipe optimizer, ModelRecipe model) {
+        this(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt, learningRate,
+                clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor, plannedEpochs,
+                spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase, jacobianTransposed,
+                optimizer, model, DistanceRecipe.defaults());
     }
 
     /** A recipe of the stacked LSTM (setting A) with the given optimizer part. */
@@ -94,7 +131,7 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, newOptimizer, model);
+                jacobianTransposed, newOptimizer, model, distance, spectrumWarmupMode);
     }
 
     /** The same recipe with another architecture part. */
@@ -102,6 +139,22 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, optimizer, newModel);
+                jacobianTransposed, optimizer, newModel, distance, spectrumWarmupMode);
+    }
+
+    /** The same recipe with another spectrum warm-up mode ({@code replay-window} or {@code preceding-tokens}). */
+    public StudyRecipe withSpectrumWarmupMode(String mode) {
+        return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
+                learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
+                plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
+                jacobianTransposed, optimizer, model, distance, mode);
+    }
+
+    /** The same recipe with another LS-distance part. */
+    public StudyRecipe withDistance(DistanceRecipe newDistance) {
+        return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
+                learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
+                plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
+                jacobianTransposed, optimizer, model, newDistance, spectrumWarmupMode);
     }
 }

@@ -3,6 +3,8 @@ package io.lsh.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,10 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,6 +71,12 @@ class ProtocolSerializationTest {
                 new WorkerCommand.RunTrial(0, 1, TrialPhase.REFERENCE, 0, null, 7L, 0, 6, true, "", "/tmp/r.lshc",
                         recipe.withOptimizer(new OptimizerRecipe("adam", 0.8, 0.99, 1e-7, true, "cosine", 4.0, 0.9,
                                 12, 0.01, 5)), List.of(), coordinator),
+                new WorkerCommand.RunTrial(3, 1, TrialPhase.SEARCH, 1,
+                        new PruningSpec("ER", "SET", "random", "none", 0.7), 99L, 0, 2, false, "", "/tmp/out.lshc",
+                        recipe.withDistance(new DistanceRecipe("final", "sorted", "pca2", 6))
+                                .withSpectrumWarmupMode("preceding-tokens"), List.of(spectrum),
+                        coordinator),
+                new DistanceRecipe("same-epoch", "as-given", "pca2", 4),
                 new WorkerCommand.StopTrial(4, "eliminated"),
                 new WorkerCommand.StudyEnded("done"));
     }
@@ -81,5 +91,26 @@ class ProtocolSerializationTest {
         String manifest = Serializers.manifestFor(serializer, message);
         Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
         assertEquals(message, back);
+    }
+
+    @Test
+    void aRecipeFromBeforeTheDistanceAndWarmUpFieldsReadsAsThePapersSettings() throws Exception {
+        StudyRecipe recipe = new StudyRecipe("/data/wikitext-2", 2000, 64, List.of(64, 64), 0.1, false, 20, 35,
+                20.0, 0.25, 1.2e-6, 0, 10, 0.67, 0.005, 6, 35, 10, 2, 0, 2.0, false)
+                .withDistance(new DistanceRecipe("final", "sorted", "pca2", 6))
+                .withSpectrumWarmupMode("preceding-tokens");
+        ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor",
+                Optional.empty());
+        ObjectNode tree = cbor.valueToTree(recipe);
+        assertEquals("pca2", tree.path("distance").path("space").asText(), tree.toString());
+        tree.remove("distance");
+        tree.remove("spectrumWarmupMode");
+        StudyRecipe old = cbor.readValue(cbor.writeValueAsBytes(tree), StudyRecipe.class);
+        assertEquals(DistanceRecipe.defaults(), old.distance());
+        assertEquals("replay-window", old.spectrumWarmupMode());
+        assertEquals(recipe.withDistance(DistanceRecipe.defaults()).withSpectrumWarmupMode("replay-window"), old);
+        // and as JSON (the form a journal or a log would hold)
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(old, json.readValue(json.writeValueAsString(tree), StudyRecipe.class));
     }
 }

@@ -1,7 +1,10 @@
 package io.lsh.coordinator;
 
+import io.lsh.lm.distance.DistanceSettings;
+import io.lsh.lm.distance.ReferenceSpectra;
 import io.lsh.metrics.CoordinatorMetrics;
 import io.lsh.protocol.CoordinatorCommand;
+import io.lsh.protocol.DistanceRecipe;
 import io.lsh.protocol.EpochSpectrum;
 import io.lsh.protocol.ProtocolVersion;
 import io.lsh.protocol.ServiceKeys;
@@ -23,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -35,10 +39,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator: runs one study. It trains the dense reference first (its spectrum at every epoch up to the last
- * elimination round), then hands candidates to idle workers as the {@link StudyEngine} decides, records every state
- * change in the {@link StudyJournal} before acting on it, and ends with the study folder's exports. Workers pull
- * work ({@code RequestWork}); the coordinator never pushes into a busy worker. The decisions themselves are the
- * engine's (plain Java); this actor only translates messages.
+ * elimination round, or to the final epoch with {@code lsh.distance.reference = final}), then hands candidates to
+ * idle workers as the {@link StudyEngine} decides, records every state change in the {@link StudyJournal} before
+ * acting on it, and ends with the study folder's exports. Workers pull work ({@code RequestWork}); the coordinator
+ * never pushes into a busy worker. The decisions themselves are the engine's (plain Java); this actor only translates
+ * messages.
  */
 public final class Coordinator {
 
@@ -399,7 +404,7 @@ public final class Coordinator {
         if (c.trialId() == StudyPlan.REFERENCE_TRIAL) {
             reference = reference.afterCompleted(m.epoch(), plan.settings().search().finalEpochs());
             referenceEpoch = m.epoch();
-            if (plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
+            if (plan.referenceSearchEpochs() >= plan.settings().search().finalEpochs()) {
                 reference = ReferenceStage.DONE;
             }
             results.recordReference(m);
@@ -427,31 +432,45 @@ public final class Coordinator {
     }
 
     /**
-     * Completes the candidates that finished before the dense reference reached their epoch: their LS distance
-     * (method.md section 5: Euclidean, index by index, at the same epoch) from the two recorded spectra, computed
-     * exactly as the worker computes it, so the numbers do not depend on which side was first.
+     * Completes the candidates that finished before the dense reference's spectra their distance needs were in (the
+     * same epoch; with lsh.distance variants, the final epoch or the whole trajectory): their LS distance (method.md
+     * section 5) from the recorded spectra, computed with the workers' code ({@link ReferenceSpectra}), so the numbers
+     * do not depend on which side was first.
      */
     private void reportAwaitingDistances() {
+        if (awaitingDistance.isEmpty()) {
+            return;
+        }
+        ReferenceSpectra dense = referenceSpectra(plan, referenceSpectra);
         for (var entry : List.copyOf(new TreeMap<>(awaitingDistance).entrySet())) {
             int trialId = entry.getKey();
             TrialMetrics m = entry.getValue();
-            EpochSpectrum dense = referenceSpectra.get(m.epoch());
             EpochSpectrum candidate = candidateSpectra.get(trialId);
-            if (dense == null || candidate == null || candidate.epoch() != m.epoch()) {
+            if (candidate == null || candidate.epoch() != m.epoch()) {
                 continue;
             }
-            double sum = 0.0;
-            for (int i = 0; i < dense.exponents().size(); i++) {
-                double d = dense.exponents().get(i) - candidate.exponents().get(i);
-                sum += d * d;
+            OptionalDouble distance = dense.distance(m.epoch(),
+                    candidate.exponents().stream().mapToDouble(Double::doubleValue).toArray());
+            if (distance.isEmpty()) {
+                continue;
             }
-            TrialMetrics measured = m.withLsDistance(Math.sqrt(sum));
+            TrialMetrics measured = m.withLsDistance(distance.getAsDouble());
             awaitingDistance.remove(trialId);
             journal.append("distance_measured", Map.of("trial", trialId, "epoch", m.epoch(),
                     "ls_distance", measured.lsDistance()));
             results.recordDistance(trialId, measured);
             reportResult(trialId, measured);
         }
+    }
+
+    /** The dense reference's spectra so far, in the study's LS-distance variant (lsh.distance). */
+    static ReferenceSpectra referenceSpectra(StudyPlan plan, Map<Integer, EpochSpectrum> spectra) {
+        DistanceRecipe d = plan.recipe().distance();
+        Map<Integer, double[]> byEpoch = new TreeMap<>();
+        spectra.forEach((epoch, s) -> byEpoch.put(epoch, s.exponents().stream().mapToDouble(Double::doubleValue)
+                .toArray()));
+        return new ReferenceSpectra(DistanceSettings.of(d.reference(), d.alignment(), d.space()),
+                plan.referenceSearchEpochs(), byEpoch);
     }
 
     private Behavior<Message> onFailed(CoordinatorCommand.TrialRunFailed f) {
@@ -573,11 +592,10 @@ public final class Coordinator {
     }
 
     private WorkerCommand.RunTrial nextWork(String workerId) {
-        int last = plan.lastSearchEpoch();
         int finalEpochs = plan.settings().search().finalEpochs();
         if (reference == ReferenceStage.PENDING) {
             reference = ReferenceStage.SEARCH_PART_RUNNING;
-            return referenceRun(0, last);
+            return referenceRun(0, plan.referenceSearchEpochs());
         }
         List<Object> before = engineFingerprint();
         var item = engine.nextWork();

@@ -173,7 +173,7 @@ public final class JournalReplay {
                     results.recordCheckpoint(trial, e.path("checkpoint").asText());
                     if (trial == StudyPlan.REFERENCE_TRIAL) {
                         reference = reference.afterCompleted(m.epoch(), plan.settings().search().finalEpochs());
-                        if (plan.lastSearchEpoch() >= plan.settings().search().finalEpochs()) {
+                        if (plan.referenceSearchEpochs() >= plan.settings().search().finalEpochs()) {
                             reference = ReferenceStage.DONE;
                         }
                         referenceWorker = null;

@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * Reuse of a dense reference trained by an earlier study ({@code lsh.study.reference-from}, method.md section 6:
  * "trained once, its spectrum per epoch cached and reused"): the earlier study must have trained the same dense model
  * (same seed, corpus, model, training and spectrum settings), and its reference must have reached this study's last
- * search epoch. The coordinator copies its per-epoch metrics and spectra into this study's journal and its last
- * checkpoint into this study's folder, as if its own reference had produced them.
+ * search epoch ({@link StudyPlan#referenceSearchEpochs()}: the final epoch with {@code lsh.distance.reference =
+ * final}; the {@code lsh.distance} keys themselves need not match). The coordinator copies its per-epoch metrics and
+ * spectra into this study's journal and its last checkpoint into this study's folder, as if its own reference had
+ * produced them.
  *
  * @param from           the earlier study's folder
  * @param epochs         the reference's epoch_reported events by epoch (the last report of each epoch)
@@ -82,7 +84,9 @@ public record ReferenceAdoption(Path from, TreeMap<Integer, JsonNode> epochs, Js
                 last = e;
             }
         }
-        int needed = plan.lastSearchEpoch();
+        // the last search epoch, or the final epoch with lsh.distance.reference = final; the lsh.distance keys do not
+        // change the reference's spectra, so they need not match
+        int needed = plan.referenceSearchEpochs();
         if (last == null || last.path("epoch").asInt() < needed) {
             throw new SettingsException(KEY + " = " + from + ": its reference reached epoch "
                     + (last == null ? 0 : last.path("epoch").asInt()) + ", this study needs it at epoch " + needed);

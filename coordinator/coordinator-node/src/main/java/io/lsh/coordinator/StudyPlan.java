@@ -2,6 +2,7 @@ package io.lsh.coordinator;
 
 import io.lsh.config.SettingsException;
 import io.lsh.config.StudySettings;
+import io.lsh.protocol.DistanceRecipe;
 import io.lsh.protocol.PruningSpec;
 import io.lsh.protocol.ModelRecipe;
 import io.lsh.protocol.OptimizerRecipe;
@@ -85,13 +86,33 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
                 s.spectrum().logBase(), s.spectrum().jacobianTransposed(), optimizerRecipe(s.training()),
                 modelRecipe(s.model()));
         StudyPlan plan = new StudyPlan(s, recipe, space(s.space()));
-        plan.newScheduler(); // validates the schedule
+        int last = plan.newScheduler().lastSearchEpoch(); // validates the schedule
+        plan = new StudyPlan(s, recipe.withDistance(distanceRecipe(s, last))
+                .withSpectrumWarmupMode(s.spectrum().warmupMode()), plan.space());
         if ("grid".equals(s.search().optimizer()) && !plan.space().isDiscrete()) {
             throw new SettingsException("lsh.search.optimizer = grid needs a discrete space: give every numeric range of "
                     + "lsh.space a step (continuous: " + plan.space().parameters().stream()
                     .filter(p -> !p.isDiscrete()).map(Parameter::name).toList() + ")");
         }
         return plan;
+    }
+
+    /**
+     * {@code lsh.distance} and N, the last epoch of the dense reference's trajectory (method.md section 5): the
+     * study's final epoch when candidates are compared with the fully trained dense model, else its last search
+     * epoch. {@code pca2} needs N &gt;= 3 (two centred spectra span at most a line).
+     *
+     * @throws SettingsException naming lsh.distance.space when the trajectory is too short for {@code pca2}
+     */
+    static DistanceRecipe distanceRecipe(StudySettings s, int lastSearchEpoch) {
+        StudySettings.Distance d = s.distance();
+        int n = d.comparesWithFinalEpoch() ? s.search().finalEpochs() : lastSearchEpoch;
+        if ("pca2".equals(d.space()) && n < 3) {
+            throw new SettingsException("lsh.distance.space = pca2 needs a dense trajectory of at least 3 epochs, but "
+                    + "the reference reaches only epoch " + n + " before candidates are ranked (the last search epoch; "
+                    + "search longer or set lsh.distance.reference = final)");
+        }
+        return new DistanceRecipe(d.reference(), d.alignment(), d.space(), n);
     }
 
     /** {@code lsh.model.type} and that architecture's own keys ({@code lsh.model.rhn}, {@code lsh.model.awd-mos}). */
@@ -276,5 +297,14 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
      */
     public int lastSearchEpoch() {
         return newScheduler().lastSearchEpoch();
+    }
+
+    /**
+     * The epochs the dense reference trains before its rest waits for idle workers, N of {@link DistanceRecipe}: the
+     * last search epoch, or the final epoch with {@code lsh.distance.reference = final} (candidates are then compared
+     * with the fully trained dense model, so none is ranked before the reference has trained all final epochs).
+     */
+    public int referenceSearchEpochs() {
+        return recipe.distance().referenceEpochs();
     }
 }

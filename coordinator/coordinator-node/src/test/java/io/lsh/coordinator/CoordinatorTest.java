@@ -141,6 +141,54 @@ class CoordinatorTest {
     }
 
     @Test
+    void withTheFinalReferenceAndPca2TheReferenceTrainsFullyFirstAndEveryCandidateIsRankedAgainstIt()
+            throws Exception {
+        StudySettings settings = StudySettingsLoader.load(Optional.empty(), Map.of(
+                "search.candidates", 6, "search.first-round-epochs", 1, "search.round-epochs", 1,
+                "search.final-epochs", 5, "study.out", dir.toString(),
+                "distance.reference", "final", "distance.space", "pca2"));
+        StudyPlan plan = StudyPlan.of(settings);
+        StudyFolder folder = StudyFolder.create(dir, "final-pca2", LocalDateTime.now());
+        CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
+        ActorTestKit kit = ScriptedWorkers.serializingTestKit();
+        try {
+            kit.spawn(Coordinator.create(plan, folder, outcome));
+            var wire = ScriptedWorkers.coordinator(kit);
+            List<WorkerCommand.RunTrial> seen = new CopyOnWriteArrayList<>();
+            kit.spawn(ScriptedWorkers.worker("w1", wire, seen, java.time.Duration.ZERO));
+            kit.spawn(ScriptedWorkers.worker("w2", wire, seen, java.time.Duration.ZERO));
+            StudyOutcome result = outcome.get(30, TimeUnit.SECONDS);
+            assertTrue(result.completed(), result.summary());
+            // one reference run, to the final epoch (no rest in idle moments)
+            List<WorkerCommand.RunTrial> references = seen.stream()
+                    .filter(r -> r.phase() == TrialPhase.REFERENCE).toList();
+            assertEquals(1, references.size(), references.toString());
+            assertEquals(5, references.get(0).toEpoch());
+            assertTrue(plan.lastSearchEpoch() < 5);
+            // the dense trajectory (-0.1 e, -1), e = 1..5, lies on a line: its first component is (1, 0) and a
+            // candidate (-0.1 e - rate, -1) at epoch e lies |0.1 (5 - e) - rate| from the final dense spectrum
+            int rounds = 0;
+            for (String line : Files.readAllLines(folder.trialsJsonl())) {
+                var trial = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                double rate = trial.get("pruning").get("deathRate").asDouble();
+                for (var round : trial.get("rounds")) {
+                    if (round.get("phase").asText().equals("SEARCH")) {
+                        int epoch = round.get("epoch").asInt();
+                        assertEquals(Math.abs(0.1 * (5 - epoch) - rate), round.get("ls_distance").asDouble(), 1e-12,
+                                line);
+                        rounds++;
+                    }
+                }
+            }
+            assertEquals(6 + 4 + 3, rounds, "every search report ranked");
+            // candidates ran beside the reference, so the coordinator completed the distances they could not know
+            assertTrue(Files.readString(folder.journalFile()).contains("\"event\":\"distance_measured\""));
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
+    @Test
     void retrainPromotionsStartFromEpochZeroAndSelectTheSame() throws Exception {
         List<Integer> selected = new java.util.ArrayList<>();
         for (String promotion : List.of("resume", "retrain")) {

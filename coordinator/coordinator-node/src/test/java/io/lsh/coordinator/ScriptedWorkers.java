@@ -1,6 +1,9 @@
 package io.lsh.coordinator;
 
+import io.lsh.lm.distance.DistanceSettings;
+import io.lsh.lm.distance.ReferenceSpectra;
 import io.lsh.protocol.CoordinatorCommand;
+import io.lsh.protocol.DistanceRecipe;
 import io.lsh.protocol.EpochSpectrum;
 import io.lsh.protocol.ProtocolVersion;
 import io.lsh.protocol.ServiceKeys;
@@ -23,7 +26,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 /**
  * Scripted workers for coordinator tests: they speak the real protocol but train nothing. A trial's LS distance is
  * its death rate (its spectrum at epoch e is (-0.1 e - rate, -1) against the reference's (-0.1 e, -1)) and its
- * validation perplexity is 100 + 100 rate - e, so the lowest death rates must win.
+ * validation perplexity is 100 + 100 rate - e, so the lowest death rates must win. With an lsh.distance variant the
+ * distance is computed from those spectra as the real worker does.
  */
 final class ScriptedWorkers {
 
@@ -48,6 +52,27 @@ final class ScriptedWorkers {
                     .findFirst().orElse(null);
         }
         return wire;
+    }
+
+    /** @return true unless the recipe ranks with the paper's distance (then the scripted distance is the rate) */
+    static boolean isVariant(DistanceRecipe d) {
+        DistanceRecipe paper = DistanceRecipe.defaults();
+        return !(d.reference().equals(paper.reference()) && d.alignment().equals(paper.alignment())
+                && d.space().equals(paper.space()));
+    }
+
+    /** The LS distance in the recipe's lsh.distance variant from the reference spectra the run carries (or NaN). */
+    static double variantDistance(WorkerCommand.RunTrial run, int epoch, List<Double> spectrum) {
+        if (run.pruning() == null) {
+            return Double.NaN;
+        }
+        DistanceRecipe d = run.recipe().distance();
+        Map<Integer, double[]> byEpoch = new java.util.HashMap<>();
+        run.referenceSpectra().forEach(s -> byEpoch.put(s.epoch(),
+                s.exponents().stream().mapToDouble(Double::doubleValue).toArray()));
+        return new ReferenceSpectra(DistanceSettings.of(d.reference(), d.alignment(), d.space()), d.referenceEpochs(),
+                byEpoch).distance(epoch, spectrum.stream().mapToDouble(Double::doubleValue).toArray())
+                .orElse(Double.NaN);
     }
 
     /**
@@ -77,6 +102,10 @@ final class ScriptedWorkers {
                             int epoch = e;
                             boolean referenceKnown = run.referenceSpectra().stream().anyMatch(s -> s.epoch() == epoch);
                             double distance = run.pruning() != null && referenceKnown ? Math.abs(rate) : Double.NaN;
+                            if (isVariant(run.recipe().distance())) {
+                                // an lsh.distance variant: computed as the real worker does (LmTrialExecutor)
+                                distance = variantDistance(run, epoch, spectrum);
+                            }
                             last = new TrialMetrics(e, 5.0, 100 + 100 * rate - e, distance,
                                     run.pruning() == null ? 0 : 0.67, 1000, 1, 0.1, 1000, Map.of());
                             boolean measured = run.spectrumEveryEpoch() || e == run.toEpoch();

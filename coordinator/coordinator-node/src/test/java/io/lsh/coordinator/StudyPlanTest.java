@@ -54,6 +54,40 @@ class StudyPlanTest {
         assertEquals(0, e.budget().maxTrials());
     }
 
+    @Test
+    void theDistanceVariantTravelsInTheRecipeWithTheReferenceTrajectoryItNeeds() {
+        // default: the paper's distance; the reference trains to the last search epoch (4) first
+        StudyPlan p = plan(Map.of());
+        assertEquals(new io.lsh.protocol.DistanceRecipe("same-epoch", "as-given", "spectrum", 4),
+                p.recipe().distance());
+        assertEquals(4, p.referenceSearchEpochs());
+        // final: the reference trains all final epochs (6) before candidates are ranked
+        StudyPlan f = plan(Map.of("distance.reference", "final", "distance.alignment", "sorted",
+                "distance.space", "pca2"));
+        assertEquals(new io.lsh.protocol.DistanceRecipe("final", "sorted", "pca2", 6), f.recipe().distance());
+        assertEquals(6, f.referenceSearchEpochs());
+        assertEquals(4, f.lastSearchEpoch(), "the schedule itself does not change");
+        assertEquals(p.recipe().withDistance(f.recipe().distance()), f.recipe(), "only the distance part differs");
+        assertEquals("replay-window", p.recipe().spectrumWarmupMode());
+        assertEquals("preceding-tokens", plan(Map.of("spectrum.warmup-mode", "preceding-tokens")).recipe()
+                .spectrumWarmupMode());
+    }
+
+    @Test
+    void pca2NeedsAReferenceTrajectoryOfThreeEpochs() {
+        // 3 candidates, e0 = 1, ei = 1, 2 finalists: one round at epoch 1, then the final phase
+        Map<String, Object> shortSearch = Map.of("search.candidates", 3, "search.first-round-epochs", 1,
+                "search.round-epochs", 1, "search.final-epochs", 4, "distance.space", "pca2");
+        SettingsException e = assertThrows(SettingsException.class, () -> plan(shortSearch));
+        assertTrue(e.getMessage().startsWith("lsh.distance.space = pca2 needs a dense trajectory of at least 3 "
+                + "epochs") && e.getMessage().contains("only epoch 1"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        // with the final epoch as reference the trajectory is the whole training: 4 epochs
+        Map<String, Object> withFinal = new java.util.HashMap<>(shortSearch);
+        withFinal.put("distance.reference", "final");
+        assertEquals(4, plan(withFinal).referenceSearchEpochs());
+    }
+
     @ParameterizedTest
     @CsvSource({
         "asha,        4, io.lsh.search.scheduler.AsyncSuccessiveHalving",

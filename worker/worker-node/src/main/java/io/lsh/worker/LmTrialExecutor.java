@@ -4,7 +4,8 @@ import io.lsh.lm.checkpoint.Checkpoint;
 import io.lsh.lm.data.BatchedStream;
 import io.lsh.lm.data.Corpus;
 import io.lsh.lm.data.CorpusReader;
-import io.lsh.lm.distance.LsDistance;
+import io.lsh.lm.distance.DistanceSettings;
+import io.lsh.lm.distance.ReferenceSpectra;
 import io.lsh.lm.architecture.Architecture;
 import io.lsh.lm.model.LanguageModel;
 import io.lsh.lm.model.ParameterSet;
@@ -27,6 +28,7 @@ import io.lsh.lm.train.TrainingHooks;
 import io.lsh.lm.train.TrainingSession;
 import io.lsh.lm.train.TrainingSettings;
 import io.lsh.lm.train.TrainingState;
+import io.lsh.protocol.DistanceRecipe;
 import io.lsh.protocol.EpochSpectrum;
 import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.PruningSpec;
@@ -50,11 +52,11 @@ import org.slf4j.LoggerFactory;
  * recipe, applies the candidate's pruning masks (method.md section 3), trains epoch by epoch with the recipe's
  * optimizer, learning-rate schedule and NT-ASGD (section 2, {@link TrainingSession}), evaluates the validation
  * perplexity, measures the Lyapunov spectrum (section 4) and its distance to the dense reference at the same epoch
- * (section 5), and checkpoints weights, masks and optimizer state. Once NT-ASGD averages, perplexity and spectrum
- * are measured on the averaged weights. Deterministic under the trial seed: the randomness of epoch e (dropout,
- * regrowth) is drawn from streams derived from (seed, e), and the checkpoint carries all optimizer state, so resuming
- * from a checkpoint at epoch e gives the same numbers as not stopping. One instance per worker; used from its device
- * thread only.
+ * (section 5; or the study's lsh.distance variant), and checkpoints weights, masks and optimizer state. Once NT-ASGD
+ * averages, perplexity and spectrum are measured on the averaged weights. Deterministic under the trial seed: the
+ * randomness of epoch e (dropout, regrowth) is drawn from streams derived from (seed, e), and the checkpoint carries
+ * all optimizer state, so resuming from a checkpoint at epoch e gives the same numbers as not stopping. One instance
+ * per worker; used from its device thread only.
  */
 public final class LmTrialExecutor implements TrialExecutor {
 
@@ -139,12 +141,9 @@ public final class LmTrialExecutor implements TrialExecutor {
         };
         SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
                 r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
-                WarmupMode.REPLAY_WINDOW, false);
+                WarmupMode.fromName(r.spectrumWarmupMode()), false);
         int[][] spectrumInputs = SpectrumInputs.firstWindows(corpus.valid(), spectrumSettings);
-        Map<Integer, double[]> reference = new HashMap<>();
-        for (EpochSpectrum s : work.referenceSpectra()) {
-            reference.put(s.epoch(), s.exponents().stream().mapToDouble(Double::doubleValue).toArray());
-        }
+        ReferenceSpectra reference = referenceSpectra(r.distance(), work.referenceSpectra());
         TrialMetrics last = null;
         for (int epoch = work.fromEpoch() + 1; epoch <= work.toEpoch(); epoch++) {
             if (stopRequested.getAsBoolean()) {
@@ -181,10 +180,8 @@ public final class LmTrialExecutor implements TrialExecutor {
                     exponents.add(v);
                 }
                 spectrum = Optional.of(new EpochSpectrum(epoch, exponents));
-                double[] dense = reference.get(epoch);
-                if (dense != null) {
-                    distance = LsDistance.euclidean(dense, s.exponents());
-                }
+                // NaN while the reference spectra it needs are not in: the coordinator completes it when they are
+                distance = reference.distance(epoch, s.exponents()).orElse(Double.NaN);
             }
             last = new TrialMetrics(epoch, stats.trainLoss(), validPpl, distance,
                     mask == null ? 0.0 : mask.sparsity(),
@@ -228,6 +225,21 @@ public final class LmTrialExecutor implements TrialExecutor {
                     + "' (known: constant, plateau, exponential, cosine)");
         };
         return new TrainingSettings(sgd, optimizer, schedule, o.ntAsgdNonMonotone());
+    }
+
+    /**
+     * The dense reference's spectra the coordinator sent, in the study's LS-distance variant (lsh.distance, method.md
+     * section 5). A recipe from before the distance part (N = 0) means the paper's distance at the same epoch.
+     *
+     * @throws IllegalArgumentException naming an unknown variant (a mismatched coordinator)
+     */
+    static ReferenceSpectra referenceSpectra(DistanceRecipe d, List<EpochSpectrum> spectra) {
+        Map<Integer, double[]> byEpoch = new HashMap<>();
+        for (EpochSpectrum s : spectra) {
+            byEpoch.put(s.epoch(), s.exponents().stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        return new ReferenceSpectra(DistanceSettings.of(d.reference(), d.alignment(), d.space()),
+                Math.max(1, d.referenceEpochs()), byEpoch);
     }
 
     /** Fraction of masked weights per layer (empty for the dense model). */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lsh.lm.checkpoint.Checkpoint;
+import io.lsh.lm.distance.SpectrumPca;
+import io.lsh.protocol.DistanceRecipe;
 import io.lsh.protocol.EpochSpectrum;
 import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.PruningSpec;
@@ -130,6 +132,62 @@ class LmTrialExecutorTest {
             }
         }
         return a;
+    }
+
+    @Test
+    void theDistanceVariantOfTheRecipeIsTheOneReported() throws Exception {
+        StudyRecipe recipe = recipe();
+        List<EpochSpectrum> dense = new ArrayList<>();
+        execute(run(recipe, null, 0, 4, "", dir.resolve("dense.lshc"), List.of()), dense);
+        StudyRecipe variant = recipe.withDistance(new DistanceRecipe("final", "sorted", "pca2", 4));
+        PruningSpec pruning = new PruningSpec("ER", "SET", "random", "none", 0.5);
+        List<EpochSpectrum> candidate = new ArrayList<>();
+        List<TrialMetrics> metrics = execute(run(variant, pruning, 0, 2, "", dir.resolve("c.lshc"), dense), candidate);
+        // by hand: sort every spectrum, fit the plane on the dense epochs 1-4, compare with the dense epoch 4
+        List<double[]> trajectory = dense.stream().map(LmTrialExecutorTest::sortedDescending).toList();
+        SpectrumPca pca = SpectrumPca.fit(trajectory);
+        for (int e = 1; e <= 2; e++) {
+            double[] c = pca.project(sortedDescending(candidate.get(e - 1)));
+            double[] d = pca.project(trajectory.get(3));
+            double expected = Math.hypot(c[0] - d[0], c[1] - d[1]);
+            assertEquals(expected, metrics.get(e - 1).lsDistance(), 1e-12, "epoch " + e);
+            assertTrue(expected > 0);
+        }
+        // without the final dense epoch the worker cannot know the distance: NaN, the coordinator completes it
+        List<TrialMetrics> early = execute(run(variant, pruning, 0, 2, "", dir.resolve("d.lshc"), dense.subList(0, 3)),
+                new ArrayList<>());
+        assertTrue(early.stream().allMatch(m -> Double.isNaN(m.lsDistance())), early.toString());
+        // the paper's distance is still the plain one at the same epoch
+        List<TrialMetrics> plain = execute(run(recipe, pruning, 0, 1, "", dir.resolve("e.lshc"), dense),
+                new ArrayList<>());
+        assertEquals(io.lsh.lm.distance.LsDistance.euclidean(toArray(dense.get(0)), toArray(candidate.get(0))),
+                plain.get(0).lsDistance(), 0.0);
+    }
+
+    @Test
+    void theRecipesWarmUpModeChoosesTheMeasuredTokens() throws Exception {
+        StudyRecipe recipe = recipe();
+        List<EpochSpectrum> replayed = new ArrayList<>();
+        execute(run(recipe, null, 0, 1, "", dir.resolve("r.lshc"), List.of()), replayed);
+        List<EpochSpectrum> again = new ArrayList<>();
+        execute(run(recipe.withSpectrumWarmupMode("replay-window"), null, 0, 1, "", dir.resolve("s.lshc"), List.of()),
+                again);
+        List<EpochSpectrum> preceding = new ArrayList<>();
+        execute(run(recipe.withSpectrumWarmupMode("preceding-tokens"), null, 0, 1, "", dir.resolve("p.lshc"),
+                List.of()), preceding);
+        assertEquals(replayed, again, "the default is the authors' replayed window");
+        assertEquals(replayed.get(0).exponents().size(), preceding.get(0).exponents().size());
+        assertTrue(!replayed.get(0).exponents().equals(preceding.get(0).exponents()),
+                "other tokens measured, other exponents");
+    }
+
+    private static double[] toArray(EpochSpectrum s) {
+        return s.exponents().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double[] sortedDescending(EpochSpectrum s) {
+        return s.exponents().stream().sorted(java.util.Comparator.reverseOrder()).mapToDouble(Double::doubleValue)
+                .toArray();
     }
 
     @Test

@@ -8,5 +8,24 @@ public enum WarmupMode {
      */
     REPLAY_WINDOW,
     /** Tokens {@code [0, W)} warm up and tokens {@code [W, W + T)} are measured. Sequences need {@code W + T} tokens. */
-    PRECEDING_TOKENS
+    PRECEDING_TOKENS;
+
+    /** @return the name in reference.conf ({@code lsh.spectrum.warmup-mode}): replay-window, preceding-tokens */
+    public String configName() {
+        return this == REPLAY_WINDOW ? "replay-window" : "preceding-tokens";
+    }
+
+    /**
+     * @return the mode named {@code name} in reference.conf
+     * @throws IllegalArgumentException naming the value and the known names
+     */
+    public static WarmupMode fromName(String name) {
+        for (WarmupMode m : values()) {
+            if (m.configName().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown spectrum warm-up mode '" + name
+                + "' (known: replay-window, preceding-tokens)");
+    }
 }

@@ -65,4 +65,15 @@ class SpectrumSettingsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> LyapunovSpectrum.of(d, new int[][] {new int[35], new int[35]}, s.withExponents(3)));
     }
+
+    @Test
+    void warmUpModesAreNamedAsInReferenceConf() {
+        for (WarmupMode m : WarmupMode.values()) {
+            assertEquals(m, WarmupMode.fromName(m.configName()));
+        }
+        assertEquals(WarmupMode.REPLAY_WINDOW, WarmupMode.fromName("replay-window"));
+        assertEquals(WarmupMode.PRECEDING_TOKENS, WarmupMode.fromName("preceding-tokens"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WarmupMode.fromName("shift"));
+        assertTrue(e.getMessage().contains("'shift'"), e.getMessage());
+    }
 }

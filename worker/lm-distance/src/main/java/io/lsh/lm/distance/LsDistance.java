@@ -10,12 +10,42 @@ import java.util.Objects;
  */
 public final class LsDistance {
 
-    /** How the two spectra are aligned before comparing. */
+    /** How the two spectra are aligned before comparing ({@code lsh.distance.alignment}). */
     public enum Alignment {
         /** Index by index in the order given (the QR order; the authors' choice). */
-        AS_GIVEN,
+        AS_GIVEN("as-given"),
         /** Both sorted in descending order first. */
-        SORTED
+        SORTED("sorted");
+
+        private final String configName;
+
+        Alignment(String configName) {
+            this.configName = configName;
+        }
+
+        /** @return the name in reference.conf ({@code as-given}, {@code sorted}) */
+        public String configName() {
+            return configName;
+        }
+
+        /**
+         * @return the alignment named {@code name} in reference.conf
+         * @throws IllegalArgumentException naming the value and the known names
+         */
+        public static Alignment fromName(String name) {
+            for (Alignment a : values()) {
+                if (a.configName.equals(name)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("unknown LS-distance alignment '" + name
+                    + "' (known: as-given, sorted)");
+        }
+
+        /** @return the spectrum in this alignment (a sorted copy, or {@code spectrum} itself) */
+        double[] apply(double[] spectrum) {
+            return this == SORTED ? sortedDescending(spectrum) : spectrum;
+        }
     }
 
     private LsDistance() {
