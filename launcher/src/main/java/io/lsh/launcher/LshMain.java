@@ -81,7 +81,8 @@ public final class LshMain implements Runnable {
         PrintWriter err = commandLine.getErr();
         String command = commandLine.getCommandSpec().qualifiedName();
         if (e instanceof UserInputException || e instanceof SettingsException || e instanceof CorpusException
-                || e instanceof CheckpointException || e instanceof StudyResumeException) {
+                || e instanceof CheckpointException || e instanceof StudyResumeException
+                || e instanceof io.lsh.lm.spectrum.OpenBlasSelfCheck.FailedException) {
             err.println(command + ": " + oneLine(e.getMessage()));
             err.flush();
             return USAGE;

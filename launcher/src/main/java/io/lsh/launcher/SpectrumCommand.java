@@ -61,6 +61,7 @@ final class SpectrumCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        io.lsh.lm.spectrum.OpenBlasSelfCheck.require();
         SpectrumSettings settings;
         try {
             settings = new SpectrumSettings(steps, warmup, batch, exponents, logBase, authors,

@@ -20,8 +20,12 @@ public final class NdRuntime {
      * Sets the thread counts for {@code cpuWorkers} concurrent CPU workers in this JVM.
      *
      * @return the threads each worker's BLAS calls may use
+     * @throws io.lsh.lm.spectrum.OpenBlasSelfCheck.FailedException when OpenBLAS gets the spectrum's QR wrong here
      */
     public static int configureForCpuWorkers(int cpuWorkers) {
+        // the spectrum's LAPACK calls run on the host's OpenBLAS whatever the backend: refuse a kernel that gets
+        // them wrong before any trial is scored with it
+        io.lsh.lm.spectrum.OpenBlasSelfCheck.require();
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / Math.max(1, cpuWorkers));
         Nd4j.factory().blas().setMaxThreads(threads);
