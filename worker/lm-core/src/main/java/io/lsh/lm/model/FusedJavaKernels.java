@@ -167,18 +167,74 @@ final class FusedJavaKernels implements LstmKernels {
             throw new IllegalArgumentException("need one target per row: " + targets.length + " vs " + rows);
         }
         double[] rowLoss = new double[rows];
+        RowRange body;
+        if (z instanceof NumBuffer.F32 zf && bs instanceof NumBuffer.F32 bf) {
+            float[] biasRow = new float[v];
+            bf.floats().get(0, biasRow, 0, v);
+            body = (from, to) -> softmaxRowsFloat(zf.floats(), biasRow, targets, gradientScale, v, from, to, rowLoss);
+        } else {
+            body = (from, to) -> softmaxRows(z, bs, targets, gradientScale, v, from, to, rowLoss);
+        }
         if ((long) rows * v >= PARALLEL_SOFTMAX_ELEMENTS && rows > 1) {
             int chunks = Math.min(rows, 4 * Runtime.getRuntime().availableProcessors());
-            IntStream.range(0, chunks).parallel().forEach(c -> softmaxRows(z, bs, targets, gradientScale, v,
-                    (int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks), rowLoss));
+            IntStream.range(0, chunks).parallel().forEach(c -> body.run(
+                    (int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks)));
         } else {
-            softmaxRows(z, bs, targets, gradientScale, v, 0, rows, rowLoss);
+            body.run(0, rows);
         }
         double total = 0.0;
         for (double l : rowLoss) {
             total += l;
         }
         return total;
+    }
+
+    /** Rows [from, to) of a row-parallel loop. */
+    @FunctionalInterface
+    private interface RowRange {
+        void run(int from, int to);
+    }
+
+    /**
+     * {@link #softmaxRows} for FLOAT logits and bias: each row is copied into a float array, processed by plain
+     * array loops the JIT vectorises (bias add and maximum, {@link FastExp#expNonPositive}, scaling), and copied
+     * back; the row sums and losses stay in double.
+     */
+    private static void softmaxRowsFloat(java.nio.FloatBuffer z, float[] bias, int[] targets, double gradientScale,
+                                         int v, int fromRow, int toRow, double[] rowLoss) {
+        boolean gradient = gradientScale != 0.0;
+        float[] row = new float[v];
+        for (int r = fromRow; r < toRow; r++) {
+            int base = r * v;
+            int target = targets[r];
+            if (target < 0 || target >= v) {
+                throw new IllegalArgumentException("target id " + target + " outside vocabulary of size " + v);
+            }
+            z.get(base, row, 0, v);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                float x = row[j] + bias[j];
+                row[j] = x;
+                max = Math.max(max, x);
+            }
+            double targetLogit = row[target];
+            double sum = 0.0;
+            for (int j = 0; j < v; j++) {
+                row[j] = FastExp.expNonPositive(row[j] - max);
+            }
+            for (int j = 0; j < v; j++) {
+                sum += row[j];
+            }
+            if (gradient) {
+                float scale = (float) (gradientScale / sum);
+                for (int j = 0; j < v; j++) {
+                    row[j] *= scale;
+                }
+                row[target] = (float) (row[target] - gradientScale);
+                z.put(base, row, 0, v);
+            }
+            rowLoss[r] = max + Math.log(sum) - targetLogit;
+        }
     }
 
     private static void softmaxRows(NumBuffer z, NumBuffer bs, int[] targets, double gradientScale, int v,

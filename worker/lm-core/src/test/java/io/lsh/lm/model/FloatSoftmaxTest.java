@@ -1,0 +1,68 @@
+package io.lsh.lm.model;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The FLOAT fast path of {@link FusedJavaKernels#softmaxCrossEntropy} against the DOUBLE one on the same numbers. */
+class FloatSoftmaxTest {
+
+    @Test
+    void expNonPositiveIsWithinTwoFloatUlpsOfMathExp() {
+        double worst = 0;
+        for (float x = -87f; x <= 0f; x += 0.000731f) {
+            double exact = Math.exp(x);
+            worst = Math.max(worst, Math.abs(FastExp.expNonPositive(x) - exact) / exact);
+        }
+        assertTrue(worst < 2.5e-7, "max relative error " + worst);
+        assertEquals(1.0f, FastExp.expNonPositive(0f));
+        assertTrue(Float.isNaN(FastExp.expNonPositive(Float.NaN)));
+        assertTrue(FastExp.expNonPositive(-1000f) < 2e-38f);
+    }
+
+    @Test
+    void floatLossAndGradientEqualTheDoublePathToFloatPrecision() {
+        Random r = new Random(5);
+        int rows = 37;
+        int v = 1013;
+        for (int[] shape : new int[][] {{rows, v}, {300, v}}) { // the second is above the parallel threshold
+            int n = shape[0];
+            int w = shape[1];
+            float[] logits = new float[n * w];
+            float[] bias = new float[w];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) (6 * r.nextGaussian());
+            }
+            for (int j = 0; j < w; j++) {
+                bias[j] = (float) r.nextGaussian();
+            }
+            int[] targets = new int[n];
+            for (int i = 0; i < n; i++) {
+                targets[i] = r.nextInt(w);
+            }
+            FusedJavaKernels k = new FusedJavaKernels();
+            for (double scale : new double[] {1.0 / n, 0.0}) {
+                INDArray zf = Nd4j.create(logits, new long[] {n, w}, 'c');
+                INDArray zd = zf.castTo(DataType.DOUBLE).dup('c');
+                INDArray bf = Nd4j.create(bias, new long[] {1, w}, 'c');
+                INDArray bd = bf.castTo(DataType.DOUBLE).dup('c');
+                double lossF = k.softmaxCrossEntropy(zf, bf, targets, scale);
+                double lossD = k.softmaxCrossEntropy(zd, bd, targets, scale);
+                assertEquals(lossD, lossF, 1e-6 * Math.abs(lossD), "loss, " + n + " x " + w);
+                if (scale != 0.0) {
+                    double worst = 0;
+                    for (int i = 0; i < n * w; i++) {
+                        worst = Math.max(worst, Math.abs(zf.getDouble(i / w, i % w) - zd.getDouble(i / w, i % w)));
+                    }
+                    assertTrue(worst < 1e-6 * scale, "gradient differs by " + worst + " (scale " + scale + ")");
+                }
+            }
+        }
+    }
+}
