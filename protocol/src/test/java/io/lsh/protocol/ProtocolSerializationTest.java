@@ -56,6 +56,7 @@ class ProtocolSerializationTest {
                 new CoordinatorCommand.EpochReported(4, 1, "w1", metrics, Optional.of(spectrum)),
                 new CoordinatorCommand.EpochReported(4, 1, "w1", metrics, Optional.empty()),
                 new CoordinatorCommand.TrialRunCompleted(4, 2, "w1", metrics, "/tmp/c.lshc"),
+                new CoordinatorCommand.TrialRunCompleted(4, 2, "w1", metrics.withTestPerplexity(301.25), "/tmp/c.lshc"),
                 new CoordinatorCommand.TrialRunFailed(4, 1, "w1", "diverged at epoch 2", true),
                 new WorkerCommand.RegistrationAccepted("default"),
                 new WorkerCommand.RegistrationRefused("protocol version 0 != 1"),

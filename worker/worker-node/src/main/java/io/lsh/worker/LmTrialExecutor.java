@@ -32,6 +32,7 @@ import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.PruningSpec;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.protocol.TrialMetrics;
+import io.lsh.protocol.TrialPhase;
 import io.lsh.protocol.WorkerCommand.RunTrial;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -192,6 +193,12 @@ public final class LmTrialExecutor implements TrialExecutor {
                             : ParameterCounting.activeParameters(model, mask),
                     stats.seconds(), spectrumSeconds, stats.tokensPerSecond(),
                     layerSparsity(model, mask), architecture.flopsPerToken(mask).total());
+            if (epoch == work.toEpoch() && completesTraining(work)) {
+                // the paper's reported figure: test perplexity of the fully trained model, on the weights validation
+                // uses (NT-ASGD's average when active); measured once per trial, not every epoch of every candidate
+                last = last.withTestPerplexity(session.evaluate(
+                        () -> model.perplexity(corpus.test(), r.evalBatchSize(), r.bptt())));
+            }
             session.recordValidation(Math.log(validPpl));
             listener.onEpoch(last, spectrum);
         }
@@ -200,6 +207,14 @@ public final class LmTrialExecutor implements TrialExecutor {
         Checkpoint.capture(model, metadata, mask == null ? Map.of() : mask.exportMasks(), state.metadata(),
                 state.tensors()).write(Path.of(work.checkpointOut()));
         return new Outcome.Completed(last, work.checkpointOut());
+    }
+
+    /**
+     * Whether this work item ends a trial's full training (a finalist's training, or any segment that reaches the
+     * planned epochs, e.g. the dense reference or the {@code full} scheduler): then the test split is evaluated.
+     */
+    static boolean completesTraining(RunTrial work) {
+        return work.phase() == TrialPhase.FINAL || work.toEpoch() >= work.recipe().plannedEpochs();
     }
 
     /**

@@ -205,4 +205,37 @@ class LmTrialExecutorTest {
             assertEquals(straight.get(e + 1).validPerplexity(), resumed.get(e).validPerplexity());
         }
     }
+
+    @Test
+    void theTestSplitIsEvaluatedOnceAtTheEndOfTheFullTrainingOnly() throws Exception {
+        StudyRecipe recipe = recipe(); // plannedEpochs 4
+        PruningSpec pruning = new PruningSpec("ER", "SET", "random", "none", 0.5);
+        List<TrialMetrics> search = execute(run(recipe, pruning, 0, 2, "", dir.resolve("s2.lshc"), List.of()),
+                new ArrayList<>());
+        for (TrialMetrics m : search) {
+            assertTrue(Double.isNaN(m.testPerplexity()), "a search round does not touch the test split: " + m);
+        }
+        RunTrial finalPhase = new RunTrial(1, 1, TrialPhase.FINAL, 0, pruning, 1234L, 2, 4, false,
+                dir.resolve("s2.lshc").toString(), dir.resolve("f4.lshc").toString(), recipe, List.of(), null);
+        List<TrialMetrics> finals = execute(finalPhase, new ArrayList<>());
+        assertEquals(2, finals.size());
+        assertTrue(Double.isNaN(finals.get(0).testPerplexity()), "not at epoch 3");
+        double test = finals.get(1).testPerplexity();
+        assertTrue(Double.isFinite(test) && test > 1, "test perplexity " + test);
+
+        // the same evaluation path as validation: exp(mean loss) of the test split on the checkpointed weights
+        io.lsh.lm.data.Corpus corpus = io.lsh.lm.data.CorpusReader.read(Path.of(recipe.corpusDir()),
+                recipe.maxVocab());
+        io.lsh.lm.model.LanguageModel model = ModelRecipes.architecture(recipe, corpus.vocabulary().size())
+                .create(1234L);
+        Checkpoint.read(dir.resolve("f4.lshc")).restoreInto(model);
+        assertEquals(model.perplexity(corpus.test(), recipe.evalBatchSize(), recipe.bptt()), test, 1e-9 * test);
+        assertEquals(model.perplexity(corpus.valid(), recipe.evalBatchSize(), recipe.bptt()),
+                finals.get(1).validPerplexity(), 1e-9 * test, "validation by the same path");
+
+        // the dense reference's last segment reaches the planned epochs: measured there too
+        List<TrialMetrics> dense = execute(run(recipe, null, 0, 4, "", dir.resolve("d4.lshc"), List.of()),
+                new ArrayList<>());
+        assertTrue(Double.isNaN(dense.get(2).testPerplexity()) && Double.isFinite(dense.get(3).testPerplexity()));
+    }
 }
