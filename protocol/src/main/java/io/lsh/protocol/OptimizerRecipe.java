@@ -15,6 +15,8 @@ package io.lsh.protocol;
  * @param lrCosineEpochs            cosine: annealing period in epochs
  * @param lrMin                     cosine: floor of the rate
  * @param ntAsgdNonMonotone         0 = no NT-ASGD, else its non-monotone interval n
+ * @param bpttJitter                fixed | awd: the training windows' lengths ({@code lsh.training.bptt-jitter});
+ *                                  null (a message of an older sender) reads as fixed
  */
 public record OptimizerRecipe(
         String optimizer,
@@ -27,7 +29,26 @@ public record OptimizerRecipe(
         double lrGamma,
         int lrCosineEpochs,
         double lrMin,
-        int ntAsgdNonMonotone) implements CborSerializable {
+        int ntAsgdNonMonotone,
+        String bpttJitter) implements CborSerializable {
+
+    public OptimizerRecipe {
+        bpttJitter = bpttJitter == null ? "fixed" : bpttJitter;
+    }
+
+    /** A recipe with fixed-length windows. */
+    public OptimizerRecipe(String optimizer, double adamBeta1, double adamBeta2, double adamEpsilon,
+                           boolean adamDecoupledWeightDecay, String lrSchedule, double lrPlateauFactor,
+                           double lrGamma, int lrCosineEpochs, double lrMin, int ntAsgdNonMonotone) {
+        this(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule, lrPlateauFactor,
+                lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, "fixed");
+    }
+
+    /** The same recipe with another window-length rule (fixed | awd). */
+    public OptimizerRecipe withBpttJitter(String newBpttJitter) {
+        return new OptimizerRecipe(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule,
+                lrPlateauFactor, lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, newBpttJitter);
+    }
 
     /** Plain SGD with a constant rate and no averaging (reference.conf's defaults). */
     public static OptimizerRecipe defaults() {

@@ -18,6 +18,7 @@ import io.lsh.lm.spectrum.Spectrum;
 import io.lsh.lm.spectrum.SpectrumInputs;
 import io.lsh.lm.spectrum.SpectrumSettings;
 import io.lsh.lm.spectrum.WarmupMode;
+import io.lsh.lm.train.BpttLength;
 import io.lsh.lm.train.EpochStats;
 import io.lsh.lm.train.LearningRateSchedule;
 import io.lsh.lm.train.OptimizerSettings;
@@ -63,6 +64,7 @@ public final class LmTrialExecutor implements TrialExecutor {
     private static final long DROPOUT_STREAM = 0x5DEECE66DL;
     private static final long PRUNING_STREAM = 0x2545F4914F6CDD1DL;
     private static final long INIT_STREAM = 0x9E3779B97F4A7C15L;
+    private static final long BPTT_STREAM = 0x632BE59BD9B4E019L;
 
     private final Map<String, Corpus> corpora = new HashMap<>();
 
@@ -105,6 +107,7 @@ public final class LmTrialExecutor implements TrialExecutor {
             }
         }
         TrainingSession session = new TrainingSession(trainingSettings(r), model, masks);
+        session.reseedWindowLengths(derive(work.seed(), BPTT_STREAM, 0));
         if (work.fromEpoch() > 0) {
             Checkpoint checkpoint = Checkpoint.read(Path.of(work.resumeCheckpoint()));
             checkpoint.restoreInto(model);
@@ -221,7 +224,7 @@ public final class LmTrialExecutor implements TrialExecutor {
      * The training recipe of a study (the coordinator validated the names; an unknown one here means a mismatched
      * coordinator).
      *
-     * @throws IllegalArgumentException naming the unknown optimizer or schedule
+     * @throws IllegalArgumentException naming the unknown optimizer, schedule or window-length rule
      */
     static TrainingSettings trainingSettings(StudyRecipe r) {
         SgdSettings sgd = new SgdSettings(r.learningRate(), r.clipNorm(), r.weightDecay(), r.bptt(),
@@ -242,7 +245,8 @@ public final class LmTrialExecutor implements TrialExecutor {
             default -> throw new IllegalArgumentException("unknown lsh.training.lr-schedule.type '" + o.lrSchedule()
                     + "' (known: constant, plateau, exponential, cosine)");
         };
-        return new TrainingSettings(sgd, optimizer, schedule, o.ntAsgdNonMonotone());
+        BpttLength bpttLength = BpttLength.fromSettingName(o.bpttJitter());
+        return new TrainingSettings(sgd, optimizer, schedule, o.ntAsgdNonMonotone(), bpttLength);
     }
 
     /** Fraction of masked weights per layer (empty for the dense model). */

@@ -75,6 +75,19 @@ class LmTrialExecutorTest {
     }
 
     @Test
+    void resumingWithAwdWindowLengthsGivesTheSameNumbers() throws Exception {
+        StudyRecipe base = recipe();
+        StudyRecipe awd = base.withOptimizer(OptimizerRecipe.defaults().withBpttJitter("awd"));
+        Checkpoint last = assertResumeGivesTheSameNumbers(awd, 1, 3);
+        assertEquals("awd", last.metadata().get("training.bptt-jitter"));
+        List<TrialMetrics> fixed = execute(run(base, null, 0, 1, "", dir.resolve("f1.lshc"), List.of()),
+                new ArrayList<>());
+        List<TrialMetrics> jittered = execute(run(awd, null, 0, 1, "", dir.resolve("j1.lshc"), List.of()),
+                new ArrayList<>());
+        assertTrue(fixed.get(0).trainLoss() != jittered.get(0).trainLoss(), "awd trains other windows");
+    }
+
+    @Test
     void resumingNtAsgdAfterTheSwitchGivesTheSameNumbers() throws Exception {
         // lr 30 on this noisy corpus makes the validation loss rise, so that NT-ASGD (n = 1) switches after epoch 3
         StudyRecipe r = recipe();
