@@ -109,6 +109,7 @@ class StudySettingsLoaderTest {
         "lsh.training { optimizer = adam, nt-asgd.enabled = true } | lsh.training.nt-asgd.enabled = true needs training.optimizer = sgd",
         "lsh.training.learnig-rate = 3              | unknown key lsh.training.learnig-rate",
         "lsh.training.bptt-jitter = random          | lsh.training.bptt-jitter = random is not one of awd, fixed",
+        "lsh.training.kernels = cuda                | lsh.training.kernels = cuda is not one of auto, fused-java, nd4j-ops",
         "lsh.space { speed = [1, 2] }               | lsh.space.speed is not a searchable control",
         "lsh.space { death = [] }                   | lsh.space.death has no choices",
         "lsh.space { death-rate { min = 0.9, max = 0.4 } } | lsh.space.death-rate has min 0.9 > max 0.4",
@@ -135,6 +136,9 @@ class StudySettingsLoaderTest {
         assertEquals("constant", t.lrSchedule().type());
         assertEquals(false, t.ntAsgd().enabled());
         assertEquals("fixed", t.bpttJitter());
+        assertEquals("auto", t.kernels());
+        assertEquals("nd4j-ops", StudySettingsLoader.load(Optional.empty(), Map.of("training.kernels", "nd4j-ops"))
+                .training().kernels());
         assertEquals("awd", StudySettingsLoader.load(Optional.empty(), Map.of("training.bptt-jitter", "awd"))
                 .training().bpttJitter());
         assertEquals(new StudySettings.Training.Adam(0.9, 0.999, 1e-8, false), t.adam());

@@ -17,6 +17,8 @@ package io.lsh.protocol;
  * @param ntAsgdNonMonotone         0 = no NT-ASGD, else its non-monotone interval n
  * @param bpttJitter                fixed | awd: the training windows' lengths ({@code lsh.training.bptt-jitter});
  *                                  null (a message of an older sender) reads as fixed
+ * @param kernels                   auto | fused-java | nd4j-ops: the LSTM's element-wise back end
+ *                                  ({@code lsh.training.kernels}); null reads as auto
  */
 public record OptimizerRecipe(
         String optimizer,
@@ -30,10 +32,21 @@ public record OptimizerRecipe(
         int lrCosineEpochs,
         double lrMin,
         int ntAsgdNonMonotone,
-        String bpttJitter) implements CborSerializable {
+        String bpttJitter,
+        String kernels) implements CborSerializable {
 
     public OptimizerRecipe {
         bpttJitter = bpttJitter == null ? "fixed" : bpttJitter;
+        kernels = kernels == null ? "auto" : kernels;
+    }
+
+    /** A recipe with automatic kernels. */
+    public OptimizerRecipe(String optimizer, double adamBeta1, double adamBeta2, double adamEpsilon,
+                           boolean adamDecoupledWeightDecay, String lrSchedule, double lrPlateauFactor,
+                           double lrGamma, int lrCosineEpochs, double lrMin, int ntAsgdNonMonotone,
+                           String bpttJitter) {
+        this(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule, lrPlateauFactor,
+                lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, bpttJitter, "auto");
     }
 
     /** A recipe with fixed-length windows. */
@@ -41,13 +54,19 @@ public record OptimizerRecipe(
                            boolean adamDecoupledWeightDecay, String lrSchedule, double lrPlateauFactor,
                            double lrGamma, int lrCosineEpochs, double lrMin, int ntAsgdNonMonotone) {
         this(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule, lrPlateauFactor,
-                lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, "fixed");
+                lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, "fixed", "auto");
     }
 
     /** The same recipe with another window-length rule (fixed | awd). */
     public OptimizerRecipe withBpttJitter(String newBpttJitter) {
         return new OptimizerRecipe(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule,
-                lrPlateauFactor, lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, newBpttJitter);
+                lrPlateauFactor, lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, newBpttJitter, kernels);
+    }
+
+    /** The same recipe with another LSTM kernel back end (auto | fused-java | nd4j-ops). */
+    public OptimizerRecipe withKernels(String newKernels) {
+        return new OptimizerRecipe(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule,
+                lrPlateauFactor, lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, bpttJitter, newKernels);
     }
 
     /** Plain SGD with a constant rate and no averaging (reference.conf's defaults). */

@@ -69,7 +69,7 @@ class ProtocolSerializationTest {
                         recipe.withOptimizer(new OptimizerRecipe("adam", 0.8, 0.99, 1e-7, true, "cosine", 4.0, 0.9,
                                 12, 0.01, 5)), List.of(), coordinator),
                 new WorkerCommand.RunTrial(0, 1, TrialPhase.REFERENCE, 0, null, 7L, 0, 6, true, "", "/tmp/r.lshc",
-                        recipe.withOptimizer(OptimizerRecipe.defaults().withBpttJitter("awd")), List.of(),
+                        recipe.withOptimizer(OptimizerRecipe.defaults().withBpttJitter("awd").withKernels("nd4j-ops")), List.of(),
                         coordinator),
                 new WorkerCommand.StopTrial(4, "eliminated"),
                 new WorkerCommand.StudyEnded("done"));

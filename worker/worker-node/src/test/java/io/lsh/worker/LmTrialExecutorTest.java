@@ -88,6 +88,23 @@ class LmTrialExecutorTest {
     }
 
     @Test
+    void theNd4jOpsKernelsTrainTheSameModelAsTheFusedLoops() throws Exception {
+        StudyRecipe fused = recipe().withOptimizer(OptimizerRecipe.defaults().withKernels("fused-java"));
+        StudyRecipe ops = fused.withOptimizer(OptimizerRecipe.defaults().withKernels("nd4j-ops"));
+        assertEquals(io.lsh.lm.model.LstmKernelBackend.ND4J_OPS, ((io.lsh.lm.model.LstmLanguageModel)
+                ModelRecipes.architecture(ops, 20).create(1L)).kernelBackend());
+        List<TrialMetrics> a = execute(run(fused, null, 0, 2, "", dir.resolve("fused.lshc"), List.of()),
+                new ArrayList<>());
+        List<TrialMetrics> b = execute(run(ops, null, 0, 2, "", dir.resolve("ops.lshc"), List.of()),
+                new ArrayList<>());
+        for (int e = 0; e < 2; e++) {
+            // float32, two epochs of SGD: the back ends differ only in rounding
+            assertEquals(a.get(e).trainLoss(), b.get(e).trainLoss(), 1e-4 * a.get(e).trainLoss(), "epoch " + e);
+            assertEquals(a.get(e).validPerplexity(), b.get(e).validPerplexity(), 1e-4 * a.get(e).validPerplexity());
+        }
+    }
+
+    @Test
     void resumingNtAsgdAfterTheSwitchGivesTheSameNumbers() throws Exception {
         // lr 30 on this noisy corpus makes the validation loss rise, so that NT-ASGD (n = 1) switches after epoch 3
         StudyRecipe r = recipe();
