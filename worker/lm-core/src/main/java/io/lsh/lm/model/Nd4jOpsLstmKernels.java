@@ -78,8 +78,7 @@ final class Nd4jOpsLstmKernels implements LstmKernels {
         INDArray f = columns(g, h, 2 * h);
         INDArray gc = columns(g, 2 * h, 3 * h);
         INDArray o = columns(g, 3 * h, 4 * h);
-        Transforms.sigmoid(i, false);
-        Transforms.sigmoid(f, false);
+        Transforms.sigmoid(columns(g, 0, 2 * h), false);   // i and f: adjacent column blocks, one op
         Transforms.tanh(gc, false);
         Transforms.sigmoid(o, false);
         INDArray cPrev = rows(cells, row, row + batchSize);
