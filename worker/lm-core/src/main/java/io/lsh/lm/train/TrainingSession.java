@@ -27,8 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * lengths with the learning rate scaled by {@code length / bptt} for the window ({@link BpttLength#AWD}, seeded by
  * {@link #reseedWindowLengths} and epoch).
  *
- * <p>Per window: {@link TrainingHooks#beforeStep}, forward + backward, {@link TrainingHooks#afterBackward} (masks zero the gradients), global-norm
- * clipping, the update rule with the epoch's rate ({@code SGD}: {@code g += wd w; w -= lr g}, exactly
+ * <p>Per window: {@link TrainingHooks#beforeStep}, forward + backward, {@link TrainingHooks#afterBackward} (masks
+ * zero the gradients), global-norm clipping, the update rule with the epoch's rate (times {@code length / bptt}
+ * with AWD's lengths) ({@code SGD}: {@code g += wd w; w -= lr g}, exactly
  * {@link SgdTrainer}'s arithmetic, so plain-SGD settings give its numbers bit for bit; {@code Adam}: see
  * {@link OptimizerSettings.Adam}), {@link TrainingHooks#afterUpdate} (masks zero the weights), then, once NT-ASGD
  * switched, {@link SparseAverager#accumulate()}.

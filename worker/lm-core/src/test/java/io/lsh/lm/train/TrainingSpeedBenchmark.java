@@ -88,6 +88,42 @@ class TrainingSpeedBenchmark {
         assertTrue(rates[measured / 2] > 0);
     }
 
+    /**
+     * AWD's randomised window lengths against fixed windows on the 2x200 LSTM (V=10k, B=20, bptt 35), interleaved
+     * epochs of 24 windows each: every new length allocates a workspace (the models cache 3-4 window shapes), so this
+     * measures what the jitter costs beyond its ~3% more windows per epoch. Prints tokens/s of both and the ratio.
+     */
+    @Test
+    void awdWindowLengthsVersusFixed() {
+        ModelSpec spec = new ModelSpec(VOCAB, 200, List.of(200, 200), 0.2, false);
+        Random random = new Random(1);
+        int[] stream = new int[BATCH * BPTT * 30];
+        for (int i = 0; i < stream.length; i++) {
+            stream[i] = random.nextInt(VOCAB);
+        }
+        BatchedStream data = BatchedStream.batchify(stream, BATCH);
+        int reps = Integer.parseInt(System.getProperty("lsh.bench.reps", "3"));
+        List<TrainingSession> sessions = new ArrayList<>();
+        for (BpttLength lengths : BpttLength.values()) {
+            TrainingSession session = new TrainingSession(new TrainingSettings(new SgdSettings(1.0, 0.25, 1.2e-6,
+                    BPTT, 24), new OptimizerSettings.Sgd(), new LearningRateSchedule.Constant(), 0, lengths),
+                    new LstmLanguageModel(spec, 1L), null);
+            session.trainEpoch(data, 1, TrainingHooks.NONE); // warm-up
+            sessions.add(session);
+        }
+        double[][] rates = new double[2][reps];
+        for (int rep = 0; rep < reps; rep++) {
+            for (int k = 0; k < 2; k++) {
+                rates[k][rep] = sessions.get(k).trainEpoch(data, rep + 2, TrainingHooks.NONE).tokensPerSecond();
+                System.out.printf(Locale.ROOT, "2x200 %s block %d: %.0f tokens/s%n", BpttLength.values()[k]
+                        .settingName(), rep + 1, rates[k][rep]);
+            }
+        }
+        System.out.printf(Locale.ROOT, "BENCH 2x200 bptt 35: fixed %.0f, awd %.0f tokens/s (median), awd / fixed = "
+                + "%.2f%n", median(rates[0]), median(rates[1]), median(rates[1]) / median(rates[0]));
+        assertTrue(median(rates[1]) > 0);
+    }
+
     @Test
     void javaVersusPyTorch() throws Exception {
         assumeTrue(torchAvailable(), "needs /usr/bin/python3 with python3-torch (bench/ensure_torch.sh)");
