@@ -82,10 +82,18 @@ public record StudySettings(
         }
     }
 
-    /** {@code lsh.training}. */
+    /** {@code lsh.training}; {@code bpttJitter} is fixed | awd, {@code kernels} auto | fused-java | nd4j-ops. */
     public record Training(int batchSize, int bptt, double learningRate, double clipNorm, double weightDecay,
                            int maxWindowsPerEpoch, int evalBatchSize, String optimizer, Adam adam,
-                           LrSchedule lrSchedule, NtAsgd ntAsgd) {
+                           LrSchedule lrSchedule, NtAsgd ntAsgd, String bpttJitter, String kernels) {
+
+        /** Training with fixed-length BPTT windows. */
+        public Training(int batchSize, int bptt, double learningRate, double clipNorm, double weightDecay,
+                        int maxWindowsPerEpoch, int evalBatchSize, String optimizer, Adam adam,
+                        LrSchedule lrSchedule, NtAsgd ntAsgd) {
+            this(batchSize, bptt, learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, optimizer,
+                    adam, lrSchedule, ntAsgd, "fixed", "auto");
+        }
 
         /** {@code lsh.training.adam}. */
         public record Adam(double beta1, double beta2, double epsilon, boolean decoupledWeightDecay) {

@@ -31,6 +31,8 @@ public final class StudySettingsLoader {
     private static final Set<String> LIARS = Set.of("worst", "mean", "none");
     private static final Set<String> MODEL_TYPES = Set.of("lstm", "rhn", "awd-mos");
     private static final Set<String> TRAINING_OPTIMIZERS = Set.of("sgd", "adam");
+    private static final Set<String> BPTT_JITTERS = Set.of("fixed", "awd");
+    private static final Set<String> LSTM_KERNELS = Set.of("auto", "fused-java", "nd4j-ops");
     private static final Set<String> LR_SCHEDULES = Set.of("constant", "plateau", "exponential", "cosine");
 
     private StudySettingsLoader() {
@@ -283,7 +285,8 @@ public final class StudySettingsLoader {
                     atLeast("training.batch-size", 1), atLeast("training.bptt", 1), learningRate,
                     nonNegative("training.clip-norm"), nonNegative("training.weight-decay"),
                     atLeast("training.max-windows-per-epoch", 0), atLeast("training.eval-batch-size", 1),
-                    optimizer, adam, schedule, ntAsgd);
+                    optimizer, adam, schedule, ntAsgd, oneOf("training.bptt-jitter", BPTT_JITTERS),
+                    oneOf("training.kernels", LSTM_KERNELS));
         }
 
         private List<StudySettings.SpaceParameter> space() {

@@ -129,6 +129,8 @@ class StudySettingsLoaderTest {
         "lsh.training.nt-asgd.non-monotone = 0      | lsh.training.nt-asgd.non-monotone = 0 must be >= 1",
         "lsh.training { optimizer = adam, nt-asgd.enabled = true } | lsh.training.nt-asgd.enabled = true needs training.optimizer = sgd",
         "lsh.training.learnig-rate = 3              | unknown key lsh.training.learnig-rate",
+        "lsh.training.bptt-jitter = random          | lsh.training.bptt-jitter = random is not one of awd, fixed",
+        "lsh.training.kernels = cuda                | lsh.training.kernels = cuda is not one of auto, fused-java, nd4j-ops",
         "lsh.space { speed = [1, 2] }               | lsh.space.speed is not a searchable control",
         "lsh.space { death = [] }                   | lsh.space.death has no choices",
         "lsh.space { death-rate { min = 0.9, max = 0.4 } } | lsh.space.death-rate has min 0.9 > max 0.4",
@@ -160,6 +162,12 @@ class StudySettingsLoaderTest {
         assertEquals("sgd", t.optimizer());
         assertEquals("constant", t.lrSchedule().type());
         assertEquals(false, t.ntAsgd().enabled());
+        assertEquals("fixed", t.bpttJitter());
+        assertEquals("auto", t.kernels());
+        assertEquals("nd4j-ops", StudySettingsLoader.load(Optional.empty(), Map.of("training.kernels", "nd4j-ops"))
+                .training().kernels());
+        assertEquals("awd", StudySettingsLoader.load(Optional.empty(), Map.of("training.bptt-jitter", "awd"))
+                .training().bpttJitter());
         assertEquals(new StudySettings.Training.Adam(0.9, 0.999, 1e-8, false), t.adam());
         Path file = write("""
                 lsh.training {
@@ -255,6 +263,9 @@ class StudySettingsLoaderTest {
         assertEquals("awd-mos", c.model().type());
         assertEquals(15, c.model().awdMos().experts());
         assertEquals("asha", c.search().scheduler());
+        assertEquals("awd", c.training().bpttJitter(), "AWD-LSTM's randomised BPTT length");
+        assertEquals("fixed", a.training().bpttJitter());
+        assertEquals("fixed", b.training().bpttJitter());
     }
 
     @Test

@@ -107,7 +107,15 @@ final class CompareCommand implements Callable<Integer> {
 
     /** One arm's result, read from its outcome and study folder. */
     record Row(Arm arm, boolean completed, int selected, String configuration, double finalPerplexity,
-               double densePerplexity, long candidateEpochs, long referenceEpochs, Duration wall, Path folder) {
+               double densePerplexity, long candidateEpochs, long referenceEpochs, Duration wall, Path folder,
+               double testPerplexity, double denseTestPerplexity) {
+
+        /** A row without test perplexities. */
+        Row(Arm arm, boolean completed, int selected, String configuration, double finalPerplexity,
+            double densePerplexity, long candidateEpochs, long referenceEpochs, Duration wall, Path folder) {
+            this(arm, completed, selected, configuration, finalPerplexity, densePerplexity, candidateEpochs,
+                    referenceEpochs, wall, folder, Double.NaN, Double.NaN);
+        }
 
         static Row of(Arm arm, StudyOutcome o) {
             int selected = o.selectedTrial().orElse(-1);
@@ -136,7 +144,8 @@ final class CompareCommand implements Callable<Integer> {
             }
             return new Row(arm, o.completed(), selected, configuration,
                     o.selectedPerplexity().orElse(Double.NaN), o.densePerplexity().orElse(Double.NaN),
-                    candidateEpochs, referenceEpochs, o.wall(), o.folder());
+                    candidateEpochs, referenceEpochs, o.wall(), o.folder(),
+                    o.selectedTestPerplexity().orElse(Double.NaN), o.denseTestPerplexity().orElse(Double.NaN));
         }
 
         private static String configuration(JsonNode c) {
@@ -151,30 +160,32 @@ final class CompareCommand implements Callable<Integer> {
         s.append(String.format(Locale.ROOT, "Comparison: %d candidates at sparsity %s, scheduler %s, seed %d, "
                         + "final epochs %d%n%n", base.search().candidates(), base.pruning().sparsity(),
                 base.search().scheduler(), base.study().seed(), base.search().finalEpochs()));
-        s.append(String.format(Locale.ROOT, "%-28s %5s %9s %9s %9s %9s  %s%n", "method", "trial", "val ppl",
-                "epochs", "+ dense", "wall", "selected configuration"));
+        s.append(String.format(Locale.ROOT, "%-28s %5s %9s %9s %9s %9s %9s  %s%n", "method", "trial", "val ppl",
+                "test ppl", "epochs", "+ dense", "wall", "selected configuration"));
         for (Row r : rows) {
-            s.append(String.format(Locale.ROOT, "%-28s %5s %9s %9d %9d %9s  %s%n", r.arm.label(),
-                    r.selected < 0 ? "-" : String.valueOf(r.selected),
-                    Double.isNaN(r.finalPerplexity) ? "-" : String.format(Locale.ROOT, "%.2f", r.finalPerplexity),
-                    r.candidateEpochs, r.referenceEpochs, formatWall(r.wall), r.configuration));
+            s.append(String.format(Locale.ROOT, "%-28s %5s %9s %9s %9d %9d %9s  %s%n", r.arm.label(),
+                    r.selected < 0 ? "-" : String.valueOf(r.selected), perplexity(r.finalPerplexity),
+                    perplexity(r.testPerplexity), r.candidateEpochs, r.referenceEpochs, formatWall(r.wall),
+                    r.configuration));
         }
         double dense = rows.stream().mapToDouble(Row::densePerplexity).filter(d -> !Double.isNaN(d)).findFirst()
                 .orElse(Double.NaN);
-        s.append(String.format(Locale.ROOT, "%nDense reference: val ppl %.2f after %d epochs. Epochs count training "
-                + "epochs of candidates (+ dense: of the dense reference, the same in every arm).%n", dense,
-                base.search().finalEpochs()));
+        double denseTest = rows.stream().mapToDouble(Row::denseTestPerplexity).filter(d -> !Double.isNaN(d))
+                .findFirst().orElse(Double.NaN);
+        s.append(String.format(Locale.ROOT, "%nDense reference: val ppl %.2f, test ppl %s after %d epochs. Epochs "
+                + "count training epochs of candidates (+ dense: of the dense reference, the same in every arm).%n",
+                dense, perplexity(denseTest), base.search().finalEpochs()));
         return s.toString();
     }
 
     static String csv(List<Row> rows) {
         StringBuilder s = new StringBuilder("method,selected_trial,final_val_ppl,candidate_epochs,reference_epochs,"
-                + "wall_seconds,configuration,folder\n");
+                + "wall_seconds,configuration,folder,final_test_ppl\n");
         for (Row r : rows) {
             s.append(String.join(",", r.arm.name(), String.valueOf(r.selected), String.valueOf(r.finalPerplexity),
                     String.valueOf(r.candidateEpochs), String.valueOf(r.referenceEpochs),
                     String.valueOf(r.wall.toMillis() / 1000.0), "\"" + r.configuration + "\"",
-                    r.folder.toString())).append('\n');
+                    r.folder.toString(), String.valueOf(r.testPerplexity))).append('\n');
         }
         return s.toString();
     }
@@ -195,6 +206,10 @@ final class CompareCommand implements Callable<Integer> {
 
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String perplexity(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
     }
 
     private static String formatWall(Duration d) {

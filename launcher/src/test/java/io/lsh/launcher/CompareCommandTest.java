@@ -52,10 +52,14 @@ class CompareCommandTest {
         for (String row : csv.subList(1, 4)) {
             double ppl = Double.parseDouble(row.split(",")[2]);
             assertTrue(ppl > 1 && ppl < 500, "a real final perplexity: " + row);
+            String[] cells = row.split(",");
+            double test = Double.parseDouble(cells[cells.length - 1]);
+            assertTrue(test > 1 && test < 500, "the selected trial's test perplexity is measured: " + row);
         }
         String table = Files.readString(root.resolve("comparison.txt"));
         assertTrue(r.out().contains(table.strip().lines().findFirst().orElseThrow()), r.out());
         assertTrue(table.contains("LSH (LS distance)") && table.contains("Full training"), table);
+        assertTrue(table.contains("test ppl") && !table.contains("test ppl -"), table);
         String index = Files.readString(root.resolve("index.html"));
         assertEquals(3, index.split("report/index.html").length - 1, index);
     }

@@ -40,8 +40,12 @@ class EndToEndStudyTest {
         try (Stream<Path> studies = Files.list(out)) {
             folder = studies.filter(Files::isDirectory).findFirst().orElseThrow();
         }
+        String log = Files.readString(folder.resolve("lsh.log"));
+        assertTrue(log.matches("(?s).*selected trial \\d+, valid ppl [0-9.]+, test ppl [0-9.]+ .*"),
+                "the end-of-study summary shows the selected trial's test perplexity");
         assertTrue(r.out().contains("Study folder: " + folder), r.out());
         assertTrue(r.out().contains("SELECTED"), r.out());
+        assertTrue(r.out().contains("test ppl"), "the leaderboard has a test perplexity column: " + r.out());
         for (String name : List.of("study.conf", "lsh.log", "journal.jsonl", "trials.csv", "trials.jsonl",
                 "spectra.csv", "leaderboard.txt", "selected-model.lshc")) {
             assertTrue(Files.size(folder.resolve(name)) > 0, name);
@@ -66,6 +70,10 @@ class EndToEndStudyTest {
             if (trial.get("state").asText().equals("FINISHED")) {
                 finished++;
                 assertEquals(3, trial.get("epochs").asInt());
+                double test = trial.get("final_test_ppl").asDouble();
+                assertTrue(test > 1 && test < 2000, "a finalist's test perplexity: " + trial);
+            } else {
+                assertTrue(trial.get("final_test_ppl") == null, "stopped early: no test perplexity: " + trial);
             }
         }
         assertEquals(2, finished, "two finalists trained to the final epoch");
@@ -126,6 +134,9 @@ class EndToEndStudyTest {
         try (Stream<Path> studies = Files.list(parent)) {
             folder = studies.filter(Files::isDirectory).findFirst().orElseThrow();
         }
+        String log = Files.readString(folder.resolve("lsh.log"));
+        assertTrue(log.matches("(?s).*selected trial \\d+, valid ppl [0-9.]+, test ppl [0-9.]+ .*"),
+                "the end-of-study summary shows the selected trial's test perplexity");
         for (String line : Files.readAllLines(folder.resolve("trials.jsonl"))) {
             JsonNode trial = new ObjectMapper().readTree(line);
             JsonNode first = trial.get("rounds").get(0);

@@ -15,6 +15,10 @@ package io.lsh.protocol;
  * @param lrCosineEpochs            cosine: annealing period in epochs
  * @param lrMin                     cosine: floor of the rate
  * @param ntAsgdNonMonotone         0 = no NT-ASGD, else its non-monotone interval n
+ * @param bpttJitter                fixed | awd: the training windows' lengths ({@code lsh.training.bptt-jitter});
+ *                                  null (a message of an older sender) reads as fixed
+ * @param kernels                   auto | fused-java | nd4j-ops: the LSTM's element-wise back end
+ *                                  ({@code lsh.training.kernels}); null reads as auto
  */
 public record OptimizerRecipe(
         String optimizer,
@@ -27,7 +31,43 @@ public record OptimizerRecipe(
         double lrGamma,
         int lrCosineEpochs,
         double lrMin,
-        int ntAsgdNonMonotone) implements CborSerializable {
+        int ntAsgdNonMonotone,
+        String bpttJitter,
+        String kernels) implements CborSerializable {
+
+    public OptimizerRecipe {
+        bpttJitter = bpttJitter == null ? "fixed" : bpttJitter;
+        kernels = kernels == null ? "auto" : kernels;
+    }
+
+    /** A recipe with automatic kernels. */
+    public OptimizerRecipe(String optimizer, double adamBeta1, double adamBeta2, double adamEpsilon,
+                           boolean adamDecoupledWeightDecay, String lrSchedule, double lrPlateauFactor,
+                           double lrGamma, int lrCosineEpochs, double lrMin, int ntAsgdNonMonotone,
+                           String bpttJitter) {
+        this(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule, lrPlateauFactor,
+                lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, bpttJitter, "auto");
+    }
+
+    /** A recipe with fixed-length windows. */
+    public OptimizerRecipe(String optimizer, double adamBeta1, double adamBeta2, double adamEpsilon,
+                           boolean adamDecoupledWeightDecay, String lrSchedule, double lrPlateauFactor,
+                           double lrGamma, int lrCosineEpochs, double lrMin, int ntAsgdNonMonotone) {
+        this(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule, lrPlateauFactor,
+                lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, "fixed", "auto");
+    }
+
+    /** The same recipe with another window-length rule (fixed | awd). */
+    public OptimizerRecipe withBpttJitter(String newBpttJitter) {
+        return new OptimizerRecipe(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule,
+                lrPlateauFactor, lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, newBpttJitter, kernels);
+    }
+
+    /** The same recipe with another LSTM kernel back end (auto | fused-java | nd4j-ops). */
+    public OptimizerRecipe withKernels(String newKernels) {
+        return new OptimizerRecipe(optimizer, adamBeta1, adamBeta2, adamEpsilon, adamDecoupledWeightDecay, lrSchedule,
+                lrPlateauFactor, lrGamma, lrCosineEpochs, lrMin, ntAsgdNonMonotone, bpttJitter, newKernels);
+    }
 
     /** Plain SGD with a constant rate and no averaging (reference.conf's defaults). */
     public static OptimizerRecipe defaults() {

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param tokensPerSecond   training throughput of the epoch
  * @param layerSparsity     fraction of masked weights per layer (encoder, rnn.l0, ..., decoder); empty when dense
  * @param flopsPerToken     forward-pass FLOPs per token of the (pruned) model, 0 when not counted
+ * @param testPerplexity    test-split perplexity, measured only at the end of a trial's full training (the final
+ *                          phase, or a segment reaching the planned epochs) on the weights validation uses (NT-ASGD's
+ *                          average when active); NaN at every other epoch
  */
 public record TrialMetrics(
         int epoch,
@@ -28,10 +31,19 @@ public record TrialMetrics(
         double spectrumSeconds,
         double tokensPerSecond,
         Map<String, Double> layerSparsity,
-        long flopsPerToken) implements CborSerializable {
+        long flopsPerToken,
+        double testPerplexity) implements CborSerializable {
 
     public TrialMetrics {
         layerSparsity = Map.copyOf(layerSparsity);
+    }
+
+    /** Metrics without a test perplexity (every epoch but the last of a full training). */
+    public TrialMetrics(int epoch, double trainLoss, double validPerplexity, double lsDistance, double sparsity,
+                        long activeParameters, double trainSeconds, double spectrumSeconds, double tokensPerSecond,
+                        Map<String, Double> layerSparsity, long flopsPerToken) {
+        this(epoch, trainLoss, validPerplexity, lsDistance, sparsity, activeParameters, trainSeconds, spectrumSeconds,
+                tokensPerSecond, layerSparsity, flopsPerToken, Double.NaN);
     }
 
     /** Metrics without a FLOP count. */
@@ -45,6 +57,17 @@ public record TrialMetrics(
     /** The same metrics with the LS distance set (when the coordinator measures it against a later reference). */
     public TrialMetrics withLsDistance(double distance) {
         return new TrialMetrics(epoch, trainLoss, validPerplexity, distance, sparsity, activeParameters, trainSeconds,
-                spectrumSeconds, tokensPerSecond, layerSparsity, flopsPerToken);
+                spectrumSeconds, tokensPerSecond, layerSparsity, flopsPerToken, testPerplexity);
+    }
+
+    /** The same metrics with the test perplexity set. */
+    public TrialMetrics withTestPerplexity(double perplexity) {
+        return new TrialMetrics(epoch, trainLoss, validPerplexity, lsDistance, sparsity, activeParameters, trainSeconds,
+                spectrumSeconds, tokensPerSecond, layerSparsity, flopsPerToken, perplexity);
+    }
+
+    /** True when the test split was evaluated at this epoch. */
+    public boolean hasTestPerplexity() {
+        return !Double.isNaN(testPerplexity);
     }
 }

@@ -60,6 +60,7 @@ class ProtocolSerializationTest {
                 new CoordinatorCommand.EpochReported(4, 1, "w1", metrics, Optional.of(spectrum)),
                 new CoordinatorCommand.EpochReported(4, 1, "w1", metrics, Optional.empty()),
                 new CoordinatorCommand.TrialRunCompleted(4, 2, "w1", metrics, "/tmp/c.lshc"),
+                new CoordinatorCommand.TrialRunCompleted(4, 2, "w1", metrics.withTestPerplexity(301.25), "/tmp/c.lshc"),
                 new CoordinatorCommand.TrialRunFailed(4, 1, "w1", "diverged at epoch 2", true),
                 new WorkerCommand.RegistrationAccepted("default"),
                 new WorkerCommand.RegistrationRefused("protocol version 0 != 1"),
@@ -77,6 +78,9 @@ class ProtocolSerializationTest {
                                 .withSpectrumWarmupMode("preceding-tokens"), List.of(spectrum),
                         coordinator),
                 new DistanceRecipe("same-epoch", "as-given", "pca2", 4),
+                new WorkerCommand.RunTrial(0, 1, TrialPhase.REFERENCE, 0, null, 7L, 0, 6, true, "", "/tmp/r.lshc",
+                        recipe.withOptimizer(OptimizerRecipe.defaults().withBpttJitter("awd")
+                                .withKernels("nd4j-ops")), List.of(), coordinator),
                 new WorkerCommand.StopTrial(4, "eliminated"),
                 new WorkerCommand.StudyEnded("done"));
     }

@@ -16,8 +16,19 @@ import java.util.OptionalInt;
  * @param densePerplexity  the dense reference's validation perplexity at its last epoch
  * @param wall             wall time of the study
  * @param summary          one line for the log
+ * @param selectedTestPerplexity the selected trial's test perplexity after full training (empty when not measured)
+ * @param denseTestPerplexity    the dense reference's test perplexity after full training (empty when not measured)
  */
 public record StudyOutcome(Path folder, String leaderboard, boolean completed, OptionalInt selectedTrial,
                            OptionalDouble selectedPerplexity, OptionalDouble densePerplexity, Duration wall,
-                           String summary) {
+                           String summary, OptionalDouble selectedTestPerplexity,
+                           OptionalDouble denseTestPerplexity) {
+
+    /** An outcome without test perplexities. */
+    public StudyOutcome(Path folder, String leaderboard, boolean completed, OptionalInt selectedTrial,
+                        OptionalDouble selectedPerplexity, OptionalDouble densePerplexity, Duration wall,
+                        String summary) {
+        this(folder, leaderboard, completed, selectedTrial, selectedPerplexity, densePerplexity, wall, summary,
+                OptionalDouble.empty(), OptionalDouble.empty());
+    }
 }

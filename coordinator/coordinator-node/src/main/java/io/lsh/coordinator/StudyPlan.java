@@ -144,12 +144,12 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
         return new ModelRecipe(m.type(), o);
     }
 
-    /** {@code lsh.training}'s optimizer, schedule and NT-ASGD keys for the workers. */
+    /** {@code lsh.training}'s optimizer, schedule, NT-ASGD, window-length and kernel keys for the workers. */
     private static OptimizerRecipe optimizerRecipe(StudySettings.Training t) {
         return new OptimizerRecipe(t.optimizer(), t.adam().beta1(), t.adam().beta2(), t.adam().epsilon(),
                 t.adam().decoupledWeightDecay(), t.lrSchedule().type(), t.lrSchedule().factor(),
                 t.lrSchedule().gamma(), t.lrSchedule().epochs(), t.lrSchedule().minLearningRate(),
-                t.ntAsgd().enabled() ? t.ntAsgd().nonMonotone() : 0);
+                t.ntAsgd().enabled() ? t.ntAsgd().nonMonotone() : 0, t.bpttJitter(), t.kernels());
     }
 
     private static SearchSpace space(List<StudySettings.SpaceParameter> parameters) {

@@ -80,6 +80,9 @@ final class StudyResults {
         f.put("tokens_per_second", m.tokensPerSecond());
         f.put("layer_sparsity", m.layerSparsity());
         f.put("flops_per_token", m.flopsPerToken());
+        if (m.hasTestPerplexity()) {
+            f.put("test_ppl", finite(m.testPerplexity()));
+        }
         return f;
     }
 
@@ -114,7 +117,7 @@ final class StudyResults {
         return new TrialMetrics(f.path("epoch").asInt(), number(f, "train_loss"), number(f, "val_ppl"),
                 number(f, "ls_distance"), number(f, "sparsity"), f.path("active_parameters").asLong(),
                 number(f, "train_seconds"), number(f, "spectrum_seconds"), number(f, "tokens_per_second"), layers,
-                f.path("flops_per_token").asLong());
+                f.path("flops_per_token").asLong(), number(f, "test_ppl"));
     }
 
     private static double number(com.fasterxml.jackson.databind.JsonNode f, String key) {
@@ -226,16 +229,35 @@ final class StudyResults {
             selectedPpl = lastMetrics(selected.getAsInt()).map(m -> OptionalDouble.of(m.validPerplexity()))
                     .orElse(OptionalDouble.empty());
         }
+        OptionalDouble selectedTestPpl = selected.isPresent() ? testPerplexity(selected.getAsInt())
+                : OptionalDouble.empty();
         OptionalDouble densePpl = referenceLast == null ? OptionalDouble.empty()
                 : OptionalDouble.of(referenceLast.validPerplexity());
-        String table = leaderboard(trials, selected, densePpl, wall);
+        OptionalDouble denseTestPpl = testPerplexity(StudyPlan.REFERENCE_TRIAL);
+        String table = leaderboard(trials, selected, densePpl, denseTestPpl, wall);
         StudyFolder.writeAtomically(folder.leaderboardFile(), table);
         String summary = selected.isPresent()
-                ? String.format(Locale.ROOT, "selected trial %d, valid ppl %.2f (dense %.2f), %d trials",
-                selected.getAsInt(), selectedPpl.orElse(Double.NaN), densePpl.orElse(Double.NaN), trials.size())
+                ? String.format(Locale.ROOT, "selected trial %d, valid ppl %.2f, test ppl %s (dense %.2f, test %s), "
+                        + "%d trials", selected.getAsInt(), selectedPpl.orElse(Double.NaN), fmt(selectedTestPpl),
+                densePpl.orElse(Double.NaN), fmt(denseTestPpl), trials.size())
                 : "no model selected (" + trials.size() + " trials)";
         return new StudyOutcome(folder.path(), table, selected.isPresent(), selected, selectedPpl, densePpl, wall,
-                summary);
+                summary, selectedTestPpl, denseTestPpl);
+    }
+
+    /** The test perplexity of a trial's latest epoch that measured one (the end of its full training). */
+    private OptionalDouble testPerplexity(int trial) {
+        List<TrialMetrics> list = epochs.getOrDefault(trial, List.of());
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i).hasTestPerplexity()) {
+                return OptionalDouble.of(list.get(i).testPerplexity());
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    private static String fmt(OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.2f", v.getAsDouble()) : "-";
     }
 
     private java.util.Optional<TrialMetrics> lastMetrics(int trial) {
@@ -254,18 +276,21 @@ final class StudyResults {
         return trials.stream().sorted(order).toList();
     }
 
-    private String leaderboard(List<TrialRecord> trials, OptionalInt selected, OptionalDouble densePpl, Duration wall) {
+    private String leaderboard(List<TrialRecord> trials, OptionalInt selected, OptionalDouble densePpl,
+                               OptionalDouble denseTestPpl, Duration wall) {
         StringBuilder out = new StringBuilder();
         var s = plan.settings();
         out.append(String.format(Locale.ROOT,
                 "Leaderboard: %d candidates at target sparsity %.2f, ranked by %s, then valid ppl of %d finalists%n",
                 trials.size(), s.pruning().sparsity(), s.study().objective(), s.search().finalists()));
         densePpl.ifPresent(p -> out.append(String.format(Locale.ROOT,
-                "Dense reference: valid ppl %.2f after %d epochs%n", p, referenceLast.epoch())));
+                "Dense reference: valid ppl %.2f%s after %d epochs%n", p,
+                denseTestPpl.isPresent() ? ", test ppl " + fmt(denseTestPpl) : "", referenceLast.epoch())));
         out.append(String.format(Locale.ROOT, "Wall time: %s%n%n", formatDuration(wall)));
-        String header = String.format(Locale.ROOT, "%4s %5s  %-8s %-17s %-7s %-9s %5s  %8s  %-26s %9s %6s  %s%n",
+        String header = String.format(Locale.ROOT,
+                "%4s %5s  %-8s %-17s %-7s %-9s %5s  %8s  %-26s %9s %8s %6s  %s%n",
                 "rank", "trial", "init", "death", "growth", "redistr.", "rate", "sparsity", "LS distance per round",
-                "valid ppl", "epochs", "state");
+                "valid ppl", "test ppl", "epochs", "state");
         out.append(header);
         int rank = 1;
         for (TrialRecord t : ranked(trials, selected)) {
@@ -275,11 +300,13 @@ final class StudyResults {
                     .collect(Collectors.joining(" / "));
             var last = lastMetrics(t.id());
             String state = selected.isPresent() && t.id() == selected.getAsInt() ? "SELECTED" : t.state().name();
-            out.append(String.format(Locale.ROOT, "%4d %5d  %-8s %-17s %-7s %-9s %5.2f  %8s  %-26s %9s %6d  %s%n",
+            out.append(String.format(Locale.ROOT,
+                    "%4d %5d  %-8s %-17s %-7s %-9s %5.2f  %8s  %-26s %9s %8s %6d  %s%n",
                     rank++, t.id(), p.init(), p.death(), p.growth(), p.redistribution(), p.deathRate(),
                     last.map(m -> String.format(Locale.ROOT, "%.4f", m.sparsity())).orElse("-"),
                     distances.isEmpty() ? "-" : distances,
-                    last.map(m -> fmt(m.validPerplexity())).orElse("-"), t.epoch(), state));
+                    last.map(m -> fmt(m.validPerplexity())).orElse("-"), fmt(testPerplexity(t.id()).orElse(Double.NaN)), t.epoch(),
+                    state));
         }
         return out.toString();
     }
@@ -287,7 +314,7 @@ final class StudyResults {
     private String csv(List<TrialRecord> trials) {
         StringBuilder out = new StringBuilder("trial,state,init,death,growth,redistribution,death_rate,seed,epochs,"
                 + "rounds,sparsity,active_parameters,ls_distance_per_round,val_ppl_per_round,final_val_ppl,"
-                + "train_seconds,spectrum_seconds,checkpoint,reason\n");
+                + "train_seconds,spectrum_seconds,checkpoint,reason,final_test_ppl\n");
         for (TrialRecord t : trials) {
             PruningSpec p = plan.pruningSpec(t.configuration());
             var last = lastMetrics(t.id());
@@ -304,7 +331,9 @@ final class StudyResults {
                     .append(all.stream().mapToDouble(TrialMetrics::trainSeconds).sum()).append(',')
                     .append(all.stream().mapToDouble(TrialMetrics::spectrumSeconds).sum()).append(',')
                     .append(csvField(checkpoints.getOrDefault(t.id(), ""))).append(',')
-                    .append(csvField(t.reason().orElse(""))).append('\n');
+                    .append(csvField(t.reason().orElse(""))).append(',')
+                    .append(testPerplexity(t.id()).isPresent() ? String.valueOf(testPerplexity(t.id()).getAsDouble())
+                            : "").append('\n');
         }
         return out.toString();
     }
@@ -339,6 +368,7 @@ final class StudyResults {
             for (TrialMetrics m : epochs.getOrDefault(t.id(), List.of())) {
                 perEpoch.add(json.valueToTree(metricFields(t.id(), 0, "", m)));
             }
+            testPerplexity(t.id()).ifPresent(v -> node.put("final_test_ppl", v));
             node.put("checkpoint", checkpoints.get(t.id()));
             node.put("code_version", codeVersion());
             node.put("backend", "nd4j-cpu");

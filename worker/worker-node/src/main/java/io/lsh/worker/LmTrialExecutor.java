@@ -19,6 +19,7 @@ import io.lsh.lm.spectrum.Spectrum;
 import io.lsh.lm.spectrum.SpectrumInputs;
 import io.lsh.lm.spectrum.SpectrumSettings;
 import io.lsh.lm.spectrum.WarmupMode;
+import io.lsh.lm.train.BpttLength;
 import io.lsh.lm.train.EpochStats;
 import io.lsh.lm.train.LearningRateSchedule;
 import io.lsh.lm.train.OptimizerSettings;
@@ -34,6 +35,7 @@ import io.lsh.protocol.OptimizerRecipe;
 import io.lsh.protocol.PruningSpec;
 import io.lsh.protocol.StudyRecipe;
 import io.lsh.protocol.TrialMetrics;
+import io.lsh.protocol.TrialPhase;
 import io.lsh.protocol.WorkerCommand.RunTrial;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,6 +66,7 @@ public final class LmTrialExecutor implements TrialExecutor {
     private static final long DROPOUT_STREAM = 0x5DEECE66DL;
     private static final long PRUNING_STREAM = 0x2545F4914F6CDD1DL;
     private static final long INIT_STREAM = 0x9E3779B97F4A7C15L;
+    private static final long BPTT_STREAM = 0x632BE59BD9B4E019L;
 
     private final Map<String, Corpus> corpora = new HashMap<>();
 
@@ -106,6 +109,7 @@ public final class LmTrialExecutor implements TrialExecutor {
             }
         }
         TrainingSession session = new TrainingSession(trainingSettings(r), model, masks);
+        session.reseedWindowLengths(derive(work.seed(), BPTT_STREAM, 0));
         if (work.fromEpoch() > 0) {
             Checkpoint checkpoint = Checkpoint.read(Path.of(work.resumeCheckpoint()));
             checkpoint.restoreInto(model);
@@ -189,6 +193,12 @@ public final class LmTrialExecutor implements TrialExecutor {
                             : ParameterCounting.activeParameters(model, mask),
                     stats.seconds(), spectrumSeconds, stats.tokensPerSecond(),
                     layerSparsity(model, mask), architecture.flopsPerToken(mask).total());
+            if (epoch == work.toEpoch() && completesTraining(work)) {
+                // the paper's reported figure: test perplexity of the fully trained model, on the weights validation
+                // uses (NT-ASGD's average when active); measured once per trial, not every epoch of every candidate
+                last = last.withTestPerplexity(session.evaluate(
+                        () -> model.perplexity(corpus.test(), r.evalBatchSize(), r.bptt())));
+            }
             session.recordValidation(Math.log(validPpl));
             listener.onEpoch(last, spectrum);
         }
@@ -200,10 +210,18 @@ public final class LmTrialExecutor implements TrialExecutor {
     }
 
     /**
+     * Whether this work item ends a trial's full training (a finalist's training, or any segment that reaches the
+     * planned epochs, e.g. the dense reference or the {@code full} scheduler): then the test split is evaluated.
+     */
+    static boolean completesTraining(RunTrial work) {
+        return work.phase() == TrialPhase.FINAL || work.toEpoch() >= work.recipe().plannedEpochs();
+    }
+
+    /**
      * The training recipe of a study (the coordinator validated the names; an unknown one here means a mismatched
      * coordinator).
      *
-     * @throws IllegalArgumentException naming the unknown optimizer or schedule
+     * @throws IllegalArgumentException naming the unknown optimizer, schedule or window-length rule
      */
     static TrainingSettings trainingSettings(StudyRecipe r) {
         SgdSettings sgd = new SgdSettings(r.learningRate(), r.clipNorm(), r.weightDecay(), r.bptt(),
@@ -224,7 +242,8 @@ public final class LmTrialExecutor implements TrialExecutor {
             default -> throw new IllegalArgumentException("unknown lsh.training.lr-schedule.type '" + o.lrSchedule()
                     + "' (known: constant, plateau, exponential, cosine)");
         };
-        return new TrainingSettings(sgd, optimizer, schedule, o.ntAsgdNonMonotone());
+        BpttLength bpttLength = BpttLength.fromSettingName(o.bpttJitter());
+        return new TrainingSettings(sgd, optimizer, schedule, o.ntAsgdNonMonotone(), bpttLength);
     }
 
     /**

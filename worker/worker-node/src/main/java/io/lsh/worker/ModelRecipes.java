@@ -1,6 +1,7 @@
 package io.lsh.worker;
 
 import io.lsh.lm.architecture.Architecture;
+import io.lsh.lm.model.LstmKernelBackend;
 import io.lsh.lm.model.AwdMosSpec;
 import io.lsh.lm.model.ModelSpec;
 import io.lsh.lm.model.RhnSpec;
@@ -23,7 +24,7 @@ public final class ModelRecipes {
         ModelRecipe m = r.model();
         return switch (m.type()) {
             case "lstm" -> new Architecture.Lstm(new ModelSpec(vocabSize, r.embeddingSize(), r.hiddenSizes(),
-                    r.dropout(), r.tiedWeights()));
+                    r.dropout(), r.tiedWeights()), LstmKernelBackend.fromSettingName(r.optimizer().kernels()));
             case "rhn" -> new Architecture.Rhn(new RhnSpec(vocabSize, r.embeddingSize(), r.hiddenSizes().get(0),
                     (int) m.option("depth"), m.option("embedding-dropout"), m.option("input-dropout"),
                     m.option("hidden-dropout"), m.option("output-dropout"), r.tiedWeights()));

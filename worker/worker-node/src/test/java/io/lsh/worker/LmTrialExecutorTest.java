@@ -77,6 +77,36 @@ class LmTrialExecutorTest {
     }
 
     @Test
+    void resumingWithAwdWindowLengthsGivesTheSameNumbers() throws Exception {
+        StudyRecipe base = recipe();
+        StudyRecipe awd = base.withOptimizer(OptimizerRecipe.defaults().withBpttJitter("awd"));
+        Checkpoint last = assertResumeGivesTheSameNumbers(awd, 1, 3);
+        assertEquals("awd", last.metadata().get("training.bptt-jitter"));
+        List<TrialMetrics> fixed = execute(run(base, null, 0, 1, "", dir.resolve("f1.lshc"), List.of()),
+                new ArrayList<>());
+        List<TrialMetrics> jittered = execute(run(awd, null, 0, 1, "", dir.resolve("j1.lshc"), List.of()),
+                new ArrayList<>());
+        assertTrue(fixed.get(0).trainLoss() != jittered.get(0).trainLoss(), "awd trains other windows");
+    }
+
+    @Test
+    void theNd4jOpsKernelsTrainTheSameModelAsTheFusedLoops() throws Exception {
+        StudyRecipe fused = recipe().withOptimizer(OptimizerRecipe.defaults().withKernels("fused-java"));
+        StudyRecipe ops = fused.withOptimizer(OptimizerRecipe.defaults().withKernels("nd4j-ops"));
+        assertEquals(io.lsh.lm.model.LstmKernelBackend.ND4J_OPS, ((io.lsh.lm.model.LstmLanguageModel)
+                ModelRecipes.architecture(ops, 20).create(1L)).kernelBackend());
+        List<TrialMetrics> a = execute(run(fused, null, 0, 2, "", dir.resolve("fused.lshc"), List.of()),
+                new ArrayList<>());
+        List<TrialMetrics> b = execute(run(ops, null, 0, 2, "", dir.resolve("ops.lshc"), List.of()),
+                new ArrayList<>());
+        for (int e = 0; e < 2; e++) {
+            // float32, two epochs of SGD: the back ends differ only in rounding
+            assertEquals(a.get(e).trainLoss(), b.get(e).trainLoss(), 1e-4 * a.get(e).trainLoss(), "epoch " + e);
+            assertEquals(a.get(e).validPerplexity(), b.get(e).validPerplexity(), 1e-4 * a.get(e).validPerplexity());
+        }
+    }
+
+    @Test
     void resumingNtAsgdAfterTheSwitchGivesTheSameNumbers() throws Exception {
         // lr 30 on this noisy corpus makes the validation loss rise, so that NT-ASGD (n = 1) switches after epoch 3
         StudyRecipe r = recipe();
@@ -262,5 +292,38 @@ class LmTrialExecutorTest {
             assertEquals(straight.get(e + 1).trainLoss(), resumed.get(e).trainLoss(), "epoch " + (e + 2));
             assertEquals(straight.get(e + 1).validPerplexity(), resumed.get(e).validPerplexity());
         }
+    }
+
+    @Test
+    void theTestSplitIsEvaluatedOnceAtTheEndOfTheFullTrainingOnly() throws Exception {
+        StudyRecipe recipe = recipe(); // plannedEpochs 4
+        PruningSpec pruning = new PruningSpec("ER", "SET", "random", "none", 0.5);
+        List<TrialMetrics> search = execute(run(recipe, pruning, 0, 2, "", dir.resolve("s2.lshc"), List.of()),
+                new ArrayList<>());
+        for (TrialMetrics m : search) {
+            assertTrue(Double.isNaN(m.testPerplexity()), "a search round does not touch the test split: " + m);
+        }
+        RunTrial finalPhase = new RunTrial(1, 1, TrialPhase.FINAL, 0, pruning, 1234L, 2, 4, false,
+                dir.resolve("s2.lshc").toString(), dir.resolve("f4.lshc").toString(), recipe, List.of(), null);
+        List<TrialMetrics> finals = execute(finalPhase, new ArrayList<>());
+        assertEquals(2, finals.size());
+        assertTrue(Double.isNaN(finals.get(0).testPerplexity()), "not at epoch 3");
+        double test = finals.get(1).testPerplexity();
+        assertTrue(Double.isFinite(test) && test > 1, "test perplexity " + test);
+
+        // the same evaluation path as validation: exp(mean loss) of the test split on the checkpointed weights
+        io.lsh.lm.data.Corpus corpus = io.lsh.lm.data.CorpusReader.read(Path.of(recipe.corpusDir()),
+                recipe.maxVocab());
+        io.lsh.lm.model.LanguageModel model = ModelRecipes.architecture(recipe, corpus.vocabulary().size())
+                .create(1234L);
+        Checkpoint.read(dir.resolve("f4.lshc")).restoreInto(model);
+        assertEquals(model.perplexity(corpus.test(), recipe.evalBatchSize(), recipe.bptt()), test, 1e-9 * test);
+        assertEquals(model.perplexity(corpus.valid(), recipe.evalBatchSize(), recipe.bptt()),
+                finals.get(1).validPerplexity(), 1e-9 * test, "validation by the same path");
+
+        // the dense reference's last segment reaches the planned epochs: measured there too
+        List<TrialMetrics> dense = execute(run(recipe, null, 0, 4, "", dir.resolve("d4.lshc"), List.of()),
+                new ArrayList<>());
+        assertTrue(Double.isNaN(dense.get(2).testPerplexity()) && Double.isFinite(dense.get(3).testPerplexity()));
     }
 }

@@ -3,6 +3,7 @@ package io.lsh.lm.architecture;
 import io.lsh.lm.model.AwdMosLanguageModel;
 import io.lsh.lm.model.AwdMosSpec;
 import io.lsh.lm.model.LanguageModel;
+import io.lsh.lm.model.LstmKernelBackend;
 import io.lsh.lm.model.LstmLanguageModel;
 import io.lsh.lm.model.LstmLayerWeights;
 import io.lsh.lm.model.ModelSpec;
@@ -94,13 +95,22 @@ public sealed interface Architecture {
         }
     }
 
-    /** Setting A: a stacked LSTM language model. */
-    record Lstm(ModelSpec spec) implements Architecture {
+    /**
+     * Setting A: a stacked LSTM language model whose element-wise kernels come from {@code kernels}
+     * ({@code lsh.training.kernels}; the weights and numbers do not depend on it beyond rounding).
+     */
+    record Lstm(ModelSpec spec, LstmKernelBackend kernels) implements Architecture {
         /** The architecture's name. */
         public static final String NAME = "lstm";
 
         public Lstm {
             Objects.requireNonNull(spec, "spec");
+            Objects.requireNonNull(kernels, "kernels");
+        }
+
+        /** An LSTM with {@link LstmKernelBackend#AUTO} kernels. */
+        public Lstm(ModelSpec spec) {
+            this(spec, LstmKernelBackend.AUTO);
         }
 
         @Override
@@ -120,7 +130,7 @@ public sealed interface Architecture {
 
         @Override
         public LanguageModel create(long seed) {
-            return new LstmLanguageModel(spec, seed);
+            return new LstmLanguageModel(spec, seed, org.nd4j.linalg.api.buffer.DataType.FLOAT, kernels);
         }
 
         @Override

@@ -88,14 +88,26 @@ public final class BatchedStream {
      */
     public BpttWindow window(int index, int bptt) {
         Objects.checkIndex(index, windowCount(bptt));
-        int start = index * bptt;
-        int length = Math.min(bptt, steps - 1 - start);
-        int n = length * batchSize;
+        return windowAt(index * bptt, bptt);
+    }
+
+    /**
+     * The window of {@code min(length, steps - 1 - start)} steps starting at step {@code start} (AWD-LSTM's
+     * {@code get_batch(source, i, seq_len)}; windows of randomised length).
+     *
+     * @throws IllegalArgumentException if {@code length < 1}
+     * @throws IndexOutOfBoundsException if no target follows step {@code start} ({@code start >= steps - 1})
+     */
+    public BpttWindow windowAt(int start, int length) {
+        checkBptt(length);
+        Objects.checkIndex(start, steps - 1);
+        int len = Math.min(length, steps - 1 - start);
+        int n = len * batchSize;
         int[] inputs = new int[n];
         int[] targets = new int[n];
         System.arraycopy(data, start * batchSize, inputs, 0, n);
         System.arraycopy(data, (start + 1) * batchSize, targets, 0, n);
-        return new BpttWindow(inputs, targets, length, batchSize);
+        return new BpttWindow(inputs, targets, len, batchSize);
     }
 
     /** All windows of length {@code bptt}, in order, created lazily on access. */

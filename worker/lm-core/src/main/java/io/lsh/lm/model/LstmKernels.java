@@ -50,7 +50,8 @@ interface LstmKernels {
      * Numerically stable softmax cross-entropy of {@code logits + bias} ({@code N x V}) against {@code targets}.
      * Returns the sum over rows of the per-row loss in nats. If {@code gradientScale != 0}, overwrites
      * {@code logits} with {@code gradientScale * (softmax - onehot(target))}, the gradient of
-     * {@code gradientScale * sum of losses}; otherwise {@code logits} holds unspecified values afterwards.
+     * {@code gradientScale * sum of losses}; otherwise {@code logits} holds {@code logits + bias} afterwards
+     * (what {@link LstmLanguageModel#logits} returns).
      */
     double softmaxCrossEntropy(INDArray logits, INDArray bias, int[] targets, double gradientScale);
 

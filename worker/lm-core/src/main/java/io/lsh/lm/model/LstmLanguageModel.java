@@ -45,6 +45,7 @@ public final class LstmLanguageModel implements LanguageModel {
     private final ModelSpec spec;
     private final DataType dataType;
     private final long seed;
+    private final LstmKernelBackend kernelBackend;
     private final LstmKernels kernels;
     private final Gemm gemm;
 
@@ -70,6 +71,17 @@ public final class LstmLanguageModel implements LanguageModel {
      * @param dataType FLOAT (training) or DOUBLE (gradient checks)
      */
     public LstmLanguageModel(ModelSpec spec, long seed, DataType dataType) {
+        this(spec, seed, dataType, LstmKernelBackend.AUTO);
+    }
+
+    /**
+     * A model of the given precision initialised from {@code seed}, whose element-wise kernels come from
+     * {@code kernelBackend} ({@link LstmKernelBackend#AUTO}: fused Java on the CPU backend, ND4J ops otherwise).
+     * The initial weights do not depend on the back end.
+     *
+     * @param dataType FLOAT (training) or DOUBLE (gradient checks)
+     */
+    public LstmLanguageModel(ModelSpec spec, long seed, DataType dataType, LstmKernelBackend kernelBackend) {
         this.spec = Objects.requireNonNull(spec, "spec");
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + dataType);
@@ -78,7 +90,8 @@ public final class LstmLanguageModel implements LanguageModel {
         this.workspaces = new WorkspaceCache<>(MAX_CACHED_WORKSPACES,
                 (steps, batchSize) -> new LstmWorkspace(spec, dataType, steps, batchSize));
         this.seed = seed;
-        this.kernels = new FusedJavaKernels();
+        this.kernelBackend = Objects.requireNonNull(kernelBackend, "kernelBackend").resolve();
+        this.kernels = this.kernelBackend.create();
         this.gemm = Gemm.create();
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom init = root.split();
@@ -137,6 +150,11 @@ public final class LstmLanguageModel implements LanguageModel {
     /** The architecture. */
     public ModelSpec spec() {
         return spec;
+    }
+
+    /** The back end of the element-wise kernels ({@link LstmKernelBackend#AUTO} resolved). */
+    public LstmKernelBackend kernelBackend() {
+        return kernelBackend;
     }
 
     /** FLOAT or DOUBLE. */

@@ -1,5 +1,6 @@
 package io.lsh.lm.train;
 
+import io.lsh.lm.data.BpttWindow;
 import io.lsh.lm.model.ParameterSet;
 
 /**
@@ -12,6 +13,10 @@ public interface TrainingHooks {
     /** Hooks that do nothing. */
     TrainingHooks NONE = new TrainingHooks() {
     };
+
+    /** Before the forward pass of a window, with the learning rate its update will use. */
+    default void beforeStep(BpttWindow window, double learningRate) {
+    }
 
     /** After the backward pass filled the gradients, before clipping, weight decay and the update. */
     default void afterBackward(ParameterSet parameters) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,8 +23,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * Trains one model epoch by epoch with a {@link TrainingSettings} recipe and owns all optimizer state (method.md
  * section 2): the learning-rate schedule, Adam's moments, and NT-ASGD's trigger and (sparse) averages.
  *
- * <p>Per window: forward + backward, {@link TrainingHooks#afterBackward} (masks zero the gradients), global-norm
- * clipping, the update rule with the epoch's rate ({@code SGD}: {@code g += wd w; w -= lr g}, exactly
+ * <p>Windows: {@link TrainingSettings#bpttLength()} fixed windows of {@code bptt} steps, or AWD-LSTM's randomised
+ * lengths with the learning rate scaled by {@code length / bptt} for the window ({@link BpttLength#AWD}, seeded by
+ * {@link #reseedWindowLengths} and epoch).
+ *
+ * <p>Per window: {@link TrainingHooks#beforeStep}, forward + backward, {@link TrainingHooks#afterBackward} (masks
+ * zero the gradients), global-norm clipping, the update rule with the epoch's rate (times {@code length / bptt}
+ * with AWD's lengths) ({@code SGD}: {@code g += wd w; w -= lr g}, exactly
  * {@link SgdTrainer}'s arithmetic, so plain-SGD settings give its numbers bit for bit; {@code Adam}: see
  * {@link OptimizerSettings.Adam}), {@link TrainingHooks#afterUpdate} (masks zero the weights), then, once NT-ASGD
  * switched, {@link SparseAverager#accumulate()}.
@@ -53,6 +59,9 @@ public final class TrainingSession {
     private static final String KEY_HISTORY = "training.nt-asgd.history";
     private static final String KEY_AVERAGING = "training.nt-asgd.averaging";
     private static final String KEY_AVERAGED_STEPS = "training.nt-asgd.averaged-steps";
+    private static final String KEY_BPTT_LENGTH = "training.bptt-jitter";
+    private static final String KEY_BPTT_SEED = "training.bptt-jitter.seed";
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private static final String ADAM_M = TENSOR_PREFIX + "adam.m/";
     private static final String ADAM_V = TENSOR_PREFIX + "adam.v/";
     private static final String ASGD_AVERAGE = TENSOR_PREFIX + "asgd.average/";
@@ -66,6 +75,7 @@ public final class TrainingSession {
     private final AdamUpdate adam;
     private final NonMonotoneTrigger trigger;
     private SparseAverager averager;
+    private long windowLengthSeed;
 
     /**
      * @param settings the recipe
@@ -92,6 +102,15 @@ public final class TrainingSession {
         return scheduler.rateForEpoch(epoch);
     }
 
+    /**
+     * Seeds the randomised window lengths ({@link BpttLength#AWD}): epoch e draws its lengths from a stream that is a
+     * fixed function of (seed, e), so an epoch trains the same windows however the run was split into work items.
+     * The seed is part of {@link #exportState()}. Default 0; no effect with {@link BpttLength#FIXED}.
+     */
+    public void reseedWindowLengths(long seed) {
+        this.windowLengthSeed = seed;
+    }
+
     /** Whether NT-ASGD has switched to averaging. */
     public boolean averaging() {
         return averager != null;
@@ -107,16 +126,35 @@ public final class TrainingSession {
         TrainingHooks h = hooks == null ? TrainingHooks.NONE : hooks;
         SgdSettings sgd = settings.sgd();
         double rate = scheduler.rateForEpoch(epoch);
-        int windows = train.windowCount(sgd.bptt());
+        int bptt = sgd.bptt();
+        BpttLength lengths = settings.bpttLength();
+        int windows = lengths == BpttLength.FIXED ? train.windowCount(bptt) : Integer.MAX_VALUE;
         if (sgd.maxWindowsPerEpoch() > 0) {
             windows = Math.min(windows, sgd.maxWindowsPerEpoch());
         }
+        SplittableRandom lengthRandom = new SplittableRandom(windowLengthSeed + GOLDEN_GAMMA * epoch);
         RecurrentState state = model.initialState(train.batchSize());
         long start = System.nanoTime();
         double lossSum = 0;
         long tokens = 0;
+        int position = 0;
         for (int step = 0; step < windows; step++) {
-            BpttWindow window = train.window(step, sgd.bptt());
+            BpttWindow window;
+            double stepRate;
+            if (lengths == BpttLength.FIXED) {
+                window = train.window(step, bptt);
+                stepRate = rate;
+            } else {
+                // AWD-LSTM: while i < len(train) - 2 (at least one window); lr scaled by seq_len / bptt
+                if (step > 0 && position >= train.steps() - 2) {
+                    break;
+                }
+                int length = lengths.nextLength(bptt, lengthRandom);
+                window = train.windowAt(position, length);
+                position += length;
+                stepRate = rate * length / bptt;
+            }
+            h.beforeStep(window, stepRate);
             double loss = model.forwardBackward(window, state);
             if (!Double.isFinite(loss)) {
                 throw new TrainingDivergedException(epoch, step, loss);
@@ -124,9 +162,9 @@ public final class TrainingSession {
             h.afterBackward(model);
             SgdTrainer.clipGradients(parameters, sgd.gradientClipNorm());
             if (adam != null) {
-                adam.step(rate, sgd.weightDecay());
+                adam.step(stepRate, sgd.weightDecay());
             } else {
-                SgdTrainer.sgdStep(parameters, rate, sgd.weightDecay());
+                SgdTrainer.sgdStep(parameters, stepRate, sgd.weightDecay());
             }
             h.afterUpdate(model);
             if (averager != null) {
@@ -196,6 +234,8 @@ public final class TrainingSession {
         meta.put(KEY_SCHEDULE, settings.schedule().name());
         meta.put(KEY_RATE, Double.toHexString(scheduler.plateauRate()));
         meta.put(KEY_BEST, Double.toHexString(scheduler.bestValidLoss()));
+        meta.put(KEY_BPTT_LENGTH, settings.bpttLength().settingName());
+        meta.put(KEY_BPTT_SEED, Long.toString(windowLengthSeed));
         if (adam != null) {
             meta.put(KEY_ADAM_STEPS, Long.toString(adam.steps()));
             for (int i = 0; i < parameters.size(); i++) {
@@ -238,6 +278,11 @@ public final class TrainingSession {
         mustMatch(source, KEY_SCHEDULE, require(metadata, KEY_SCHEDULE, source), settings.schedule().name());
         String ntAsgd = metadata.getOrDefault(KEY_NT_ASGD, "0");
         mustMatch(source, KEY_NT_ASGD, ntAsgd, Integer.toString(settings.ntAsgdNonMonotone()));
+        // checkpoints written before the setting existed trained fixed windows
+        mustMatch(source, KEY_BPTT_LENGTH, metadata.getOrDefault(KEY_BPTT_LENGTH, BpttLength.FIXED.settingName()),
+                settings.bpttLength().settingName());
+        long lengthSeed = parseLong(metadata.getOrDefault(KEY_BPTT_SEED, Long.toString(windowLengthSeed)),
+                KEY_BPTT_SEED, source);
         double rate = hex(require(metadata, KEY_RATE, source), KEY_RATE, source);
         double best = hex(require(metadata, KEY_BEST, source), KEY_BEST, source);
         INDArray[] first = null;
@@ -286,6 +331,7 @@ public final class TrainingSession {
             }
         }
         scheduler.restore(rate, best);
+        windowLengthSeed = lengthSeed;
         if (adam != null) {
             adam.restore(adamSteps, first, second);
         }

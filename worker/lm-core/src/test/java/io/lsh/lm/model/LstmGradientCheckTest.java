@@ -51,8 +51,18 @@ class LstmGradientCheckTest {
         check(new ModelSpec(7, 4, List.of(5, 5), 0.3, false), true);
     }
 
+    @Test
+    void nd4jOpsBackEndGradientsMatchFiniteDifferences() {
+        check(new ModelSpec(7, 4, List.of(5, 5), 0.3, false), true, LstmKernelBackend.ND4J_OPS);
+        check(new ModelSpec(7, 5, List.of(3, 5), 0.0, true), false, LstmKernelBackend.ND4J_OPS);
+    }
+
     private void check(ModelSpec spec, boolean reseedEachPass) {
-        LstmLanguageModel model = new LstmLanguageModel(spec, 42L, DataType.DOUBLE);
+        check(spec, reseedEachPass, LstmKernelBackend.FUSED_JAVA);
+    }
+
+    private void check(ModelSpec spec, boolean reseedEachPass, LstmKernelBackend backend) {
+        LstmLanguageModel model = new LstmLanguageModel(spec, 42L, DataType.DOUBLE, backend);
         for (Parameter p : model.parameters()) {
             p.value().muli(WEIGHT_SCALE); // gradients of a freshly initialised model are tiny; see class comment
         }

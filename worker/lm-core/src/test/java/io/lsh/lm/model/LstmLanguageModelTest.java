@@ -90,6 +90,17 @@ class LstmLanguageModelTest {
     }
 
     @Test
+    void aModelPredictingUniformlyHasThePerplexityOfTheVocabularySize() {
+        // zero decoder: every logit is 0, the softmax uniform, the loss ln V per token, the perplexity exactly V
+        LstmLanguageModel m = new LstmLanguageModel(new ModelSpec(37, 8, List.of(8, 8), 0.0, false), 4L,
+                DataType.DOUBLE);
+        m.decoderWeight().assign(0);
+        m.decoderBias().assign(0);
+        int[] stream = new Random(5).ints(500, 0, 37).toArray();
+        assertEquals(37.0, m.perplexity(stream, 3, 9), 1e-9);
+    }
+
+    @Test
     void stateIsCarriedAcrossWindows() {
         LstmLanguageModel m = new LstmLanguageModel(SPEC, 4L, DataType.DOUBLE);
         BatchedStream data = BatchedStream.batchify(new Random(1).ints(200, 0, 9).toArray(), 2);

@@ -271,6 +271,7 @@ class TrainingSessionTest {
         MaskSet masks = sparse ? MaskSet.create(model, PruningConfig.of(0.5, "ER", "magnitude", "random", "none",
                 0.4), new SplittableRandom(5)) : null;
         TrainingSession session = new TrainingSession(settings, model, masks);
+        session.reseedWindowLengths(4242L);
         if (in != null) {
             Checkpoint c = Checkpoint.read(in);
             c.restoreInto(model);
@@ -383,5 +384,132 @@ class TrainingSessionTest {
         List<Double> adam = run(new TrainingSettings(sgd(0.01), OptimizerSettings.Adam.defaults(),
                 new LearningRateSchedule.Constant(), 0), false, 0, 2, null, null, w);
         assertNotEquals(plain.get(0), adam.get(0));
+    }
+
+    @Test
+    void awdWindowLengthsFollowTheirDistribution() {
+        SplittableRandom random = new SplittableRandom(11L);
+        int n = 100_000;
+        int halved = 0;
+        long sum = 0;
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (int i = 0; i < n; i++) {
+            int length = BpttLength.AWD.nextLength(70, random);
+            halved += length < 53 ? 1 : 0; // N(35, 5) vs N(70, 5): 3.5 sigma apart at 53
+            sum += length;
+            min = Math.min(min, length);
+            max = Math.max(max, length);
+        }
+        assertEquals(0.05, halved / (double) n, 0.004, "5% of the windows have base bptt / 2");
+        // (int) of N(mu, 5) has mean mu - 0.5: 0.95 * 69.5 + 0.05 * 34.5
+        assertEquals(67.75, sum / (double) n, 0.15, "mean length");
+        assertTrue(min >= 5 && max <= 110, min + ".." + max);
+        // short bptt: the floor of 5 takes every draw below 6: 0.95 Phi(0) + 0.05 Phi(0.6) = 0.5113
+        int fives = 0;
+        for (int i = 0; i < n; i++) {
+            int length = BpttLength.AWD.nextLength(6, random);
+            assertTrue(length >= 5, "min 5: " + length);
+            fives += length == 5 ? 1 : 0;
+        }
+        assertEquals(0.5113, fives / (double) n, 0.006);
+        // the cap bptt + 40 (AWD-LSTM-MoS max_seq_len_delta), on a draw 10 sigma above the mean
+        java.util.random.RandomGenerator tenSigma = new java.util.random.RandomGenerator() {
+            @Override
+            public long nextLong() {
+                return 0;
+            }
+
+            @Override
+            public double nextDouble() {
+                return 0.5;
+            }
+
+            @Override
+            public double nextGaussian() {
+                return 10;
+            }
+        };
+        assertEquals(35 + 40, BpttLength.AWD.nextLength(35, tenSigma));
+        assertEquals(35, BpttLength.FIXED.nextLength(35, tenSigma));
+        // seeded: the same stream gives the same lengths
+        SplittableRandom a = new SplittableRandom(3L);
+        SplittableRandom b = new SplittableRandom(3L);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(BpttLength.AWD.nextLength(35, a), BpttLength.AWD.nextLength(35, b));
+        }
+        assertEquals(BpttLength.AWD, BpttLength.fromSettingName("awd"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BpttLength.fromSettingName("random"));
+        assertTrue(e.getMessage().contains("lsh.training.bptt-jitter 'random'"), e.getMessage());
+    }
+
+    @Test
+    void awdWindowsAreConsecutiveAndTheirUpdatesUseTheScaledRate() {
+        int bptt = 12;
+        LstmLanguageModel model = new LstmLanguageModel(new ModelSpec(8, 6, List.of(7, 5), 0.0, false), 17L,
+                DataType.DOUBLE);
+        TrainingSession session = new TrainingSession(new TrainingSettings(new SgdSettings(0.5, 0, 0, bptt, 0),
+                new OptimizerSettings.Sgd(), new LearningRateSchedule.Constant(), 0, BpttLength.AWD), model, null);
+        session.reseedWindowLengths(9L);
+        INDArray w = model.layer(0).recurrentWeights();
+        List<int[]> windows = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
+        double[] before = new double[2];
+        double[] maxError = {0};
+        session.trainEpoch(TRAIN, 1, new TrainingHooks() {
+            @Override
+            public void beforeStep(io.lsh.lm.data.BpttWindow window, double learningRate) {
+                windows.add(new int[] {window.length(), window.inputs()[0]});
+                rates.add(learningRate);
+            }
+
+            @Override
+            public void afterBackward(ParameterSet parameters) {
+                before[0] = w.getDouble(1, 2);
+                before[1] = model.parameters().get(2).gradient().getDouble(1, 2);
+            }
+
+            @Override
+            public void afterUpdate(ParameterSet parameters) {
+                double expected = before[0] - rates.get(rates.size() - 1) * before[1];
+                maxError[0] = Math.max(maxError[0], Math.abs(w.getDouble(1, 2) - expected));
+            }
+        });
+        assertTrue(maxError[0] < 1e-15, "w -= (lr * len / bptt) g: " + maxError[0]);
+        int position = 0;
+        java.util.Set<Integer> lengths = new java.util.HashSet<>();
+        for (int k = 0; k < windows.size(); k++) {
+            int length = windows.get(k)[0];
+            assertEquals(TRAIN.token(position, 0), windows.get(k)[1], "window " + k + " starts where the last ended");
+            boolean last = k == windows.size() - 1;
+            assertTrue(last ? length <= 52 : length >= 5 && length <= bptt + 40, "length " + length);
+            if (!last) {
+                assertEquals(0.5 * length / bptt, rates.get(k), 0.0, "lr scaled by seq_len / bptt");
+                lengths.add(length);
+            }
+            position += length;
+        }
+        assertTrue(position >= TRAIN.steps() - 2 && position - windows.get(windows.size() - 1)[0] < TRAIN.steps() - 2,
+                "the epoch ends once fewer than two steps remain: " + position + " of " + TRAIN.steps());
+        assertTrue(lengths.size() > 3, "the lengths vary: " + lengths);
+    }
+
+    @Test
+    void resumingWithAwdWindowLengthsIsBitIdentical() {
+        TrainingSettings fixed = new TrainingSettings(sgd(1.0), new OptimizerSettings.Sgd(),
+                new LearningRateSchedule.Constant(), 1);
+        TrainingSettings awd = fixed.withBpttLength(BpttLength.AWD);
+        assertResumeIsBitIdentical(awd, true);
+        float[][] w = new float[1][];
+        assertNotEquals(run(fixed, true, 0, 2, null, null, w), run(awd, true, 0, 2, null, null, w),
+                "random lengths train other windows");
+
+        Path awdFile = dir.resolve("awd.lshc");
+        run(awd, false, 0, 1, null, awdFile, w);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> run(fixed, false, 1, 2, awdFile, null,
+                w));
+        assertTrue(e.getMessage().contains("training.bptt-jitter = awd") && e.getMessage().contains("fixed"),
+                e.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lsh.lm.data.BatchedStream;
+import io.lsh.lm.model.LstmKernelBackend;
 import io.lsh.lm.model.LstmLanguageModel;
 import io.lsh.lm.model.ModelSpec;
 import io.lsh.lm.model.ParameterSet;
@@ -23,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -36,7 +38,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * of windows so that both see the same machine load: V=10k, B=20, T=35, FLOAT, dropout 0.2, clip 0.25, weight decay,
  * the PyTorch peer with as many intra-op threads as ND4J uses. Properties: {@code lsh.bench.hidden} (default
  * 200,650), {@code lsh.bench.optimizers} (sgd,adam), {@code lsh.bench.windows} (windows per block, 8),
- * {@code lsh.bench.reps} (blocks per side, 3).
+ * {@code lsh.bench.reps} (blocks per side, 3), {@code lsh.bench.kernels} (the LSTM's element-wise back ends to run,
+ * each in its own blocks interleaved with the others and the peer: fused-java, nd4j-ops; default fused-java).
  */
 @Tag("slow")
 class TrainingSpeedBenchmark {
@@ -85,6 +88,42 @@ class TrainingSpeedBenchmark {
         assertTrue(rates[measured / 2] > 0);
     }
 
+    /**
+     * AWD's randomised window lengths against fixed windows on the 2x200 LSTM (V=10k, B=20, bptt 35), interleaved
+     * epochs of 24 windows each: every new length allocates a workspace (the models cache 3-4 window shapes), so this
+     * measures what the jitter costs beyond its ~3% more windows per epoch. Prints tokens/s of both and the ratio.
+     */
+    @Test
+    void awdWindowLengthsVersusFixed() {
+        ModelSpec spec = new ModelSpec(VOCAB, 200, List.of(200, 200), 0.2, false);
+        Random random = new Random(1);
+        int[] stream = new int[BATCH * BPTT * 30];
+        for (int i = 0; i < stream.length; i++) {
+            stream[i] = random.nextInt(VOCAB);
+        }
+        BatchedStream data = BatchedStream.batchify(stream, BATCH);
+        int reps = Integer.parseInt(System.getProperty("lsh.bench.reps", "3"));
+        List<TrainingSession> sessions = new ArrayList<>();
+        for (BpttLength lengths : BpttLength.values()) {
+            TrainingSession session = new TrainingSession(new TrainingSettings(new SgdSettings(1.0, 0.25, 1.2e-6,
+                    BPTT, 24), new OptimizerSettings.Sgd(), new LearningRateSchedule.Constant(), 0, lengths),
+                    new LstmLanguageModel(spec, 1L), null);
+            session.trainEpoch(data, 1, TrainingHooks.NONE); // warm-up
+            sessions.add(session);
+        }
+        double[][] rates = new double[2][reps];
+        for (int rep = 0; rep < reps; rep++) {
+            for (int k = 0; k < 2; k++) {
+                rates[k][rep] = sessions.get(k).trainEpoch(data, rep + 2, TrainingHooks.NONE).tokensPerSecond();
+                System.out.printf(Locale.ROOT, "2x200 %s block %d: %.0f tokens/s%n", BpttLength.values()[k]
+                        .settingName(), rep + 1, rates[k][rep]);
+            }
+        }
+        System.out.printf(Locale.ROOT, "BENCH 2x200 bptt 35: fixed %.0f, awd %.0f tokens/s (median), awd / fixed = "
+                + "%.2f%n", median(rates[0]), median(rates[1]), median(rates[1]) / median(rates[0]));
+        assertTrue(median(rates[1]) > 0);
+    }
+
     @Test
     void javaVersusPyTorch() throws Exception {
         assumeTrue(torchAvailable(), "needs /usr/bin/python3 with python3-torch (bench/ensure_torch.sh)");
@@ -93,10 +132,13 @@ class TrainingSpeedBenchmark {
         String[] optimizers = System.getProperty("lsh.bench.optimizers", "sgd,adam").split(",");
         int windows = Integer.parseInt(System.getProperty("lsh.bench.windows", "8"));
         int reps = Integer.parseInt(System.getProperty("lsh.bench.reps", "3"));
+        List<LstmKernelBackend> kernels = Arrays.stream(System.getProperty("lsh.bench.kernels", "fused-java")
+                .split(",")).map(String::trim).map(LstmKernelBackend::fromSettingName).toList();
         int threads = Nd4j.getEnvironment().maxMasterThreads();
-        StringBuilder table = new StringBuilder("| model | optimizer | Java tokens/s (median) "
+        StringBuilder table = new StringBuilder("| model | optimizer | kernels | Java tokens/s (median) "
                 + "| PyTorch tokens/s (median) | Java / PyTorch | Java blocks | PyTorch blocks |\n"
-                + "|---|---|---|---|---|---|---|\n");
+                + "|---|---|---|---|---|---|---|---|\n");
+        StringBuilder ratios = new StringBuilder();
         Random random = new Random(1);
         int[] stream = new int[BATCH * BPTT * (windows + 2)];
         for (int i = 0; i < stream.length; i++) {
@@ -111,33 +153,51 @@ class TrainingSpeedBenchmark {
             for (int hidden : hiddenSizes) {
                 for (String optimizer : optimizers) {
                     ModelSpec spec = new ModelSpec(VOCAB, hidden, List.of(hidden, hidden), 0.2, false);
-                    LstmLanguageModel model = new LstmLanguageModel(spec, 1L);
                     OptimizerSettings rule = optimizer.equals("adam") ? OptimizerSettings.Adam.defaults()
                             : new OptimizerSettings.Sgd();
-                    TrainingSession session = new TrainingSession(new TrainingSettings(new SgdSettings(
-                            rule instanceof OptimizerSettings.Adam ? 1e-3 : 1.0, 0.25, 1.2e-6, BPTT, windows), rule,
-                            new LearningRateSchedule.Constant(), 0), model, null);
+                    List<TrainingSession> sessions = new ArrayList<>();
+                    for (LstmKernelBackend backend : kernels) {
+                        LstmLanguageModel model = new LstmLanguageModel(spec, 1L, DataType.FLOAT, backend);
+                        sessions.add(new TrainingSession(new TrainingSettings(new SgdSettings(
+                                rule instanceof OptimizerSettings.Adam ? 1e-3 : 1.0, 0.25, 1.2e-6, BPTT, windows),
+                                rule, new LearningRateSchedule.Constant(), 0), model, null));
+                    }
                     String request = String.format(Locale.ROOT, "{\"vocab\": %d, \"hidden\": %d, \"layers\": 2, "
                             + "\"batch\": %d, \"bptt\": %d, \"windows\": %d, \"optimizer\": \"%s\", "
                             + "\"dropout\": 0.2}", VOCAB, hidden, BATCH, BPTT, windows, optimizer);
-                    javaBlock(session, data, 0); // warm-up: JIT, buffers
+                    for (TrainingSession session : sessions) {
+                        javaBlock(session, data, 0); // warm-up: JIT, buffers
+                    }
                     peerBlock(peer, request);
-                    double[] java = new double[reps];
+                    double[][] java = new double[kernels.size()][reps];
                     double[] torch = new double[reps];
                     for (int rep = 0; rep < reps; rep++) {
-                        java[rep] = javaBlock(session, data, rep + 1);
+                        for (int k = 0; k < kernels.size(); k++) {
+                            java[k][rep] = javaBlock(sessions.get(k), data, rep + 1);
+                            System.out.printf(Locale.ROOT, "2x%d %s %s block %d: Java %.0f tokens/s%n", hidden,
+                                    optimizer, kernels.get(k).settingName(), rep + 1, java[k][rep]);
+                        }
                         torch[rep] = peerBlock(peer, request);
-                        System.out.printf(Locale.ROOT, "2x%d %s block %d: Java %.0f tokens/s, PyTorch %.0f tokens/s%n",
-                                hidden, optimizer, rep + 1, java[rep], torch[rep]);
+                        System.out.printf(Locale.ROOT, "2x%d %s block %d: PyTorch %.0f tokens/s%n", hidden,
+                                optimizer, rep + 1, torch[rep]);
                     }
-                    double j = median(java);
                     double t = median(torch);
-                    table.append(String.format(Locale.ROOT, "| LSTM 2x%d | %s | %.0f | %.0f | %.2f | %s | %s |%n",
-                            hidden, optimizer, j, t, j / t, format(java), format(torch)));
+                    for (int k = 0; k < kernels.size(); k++) {
+                        double j = median(java[k]);
+                        table.append(String.format(Locale.ROOT, "| LSTM 2x%d | %s | %s | %.0f | %.0f | %.2f | %s | %s |%n",
+                                hidden, optimizer, kernels.get(k).settingName(), j, t, j / t, format(java[k]),
+                                format(torch)));
+                        if (k > 0) {
+                            ratios.append(String.format(Locale.ROOT, "LSTM 2x%d %s: %s / %s = %.2f%n", hidden,
+                                    optimizer, kernels.get(k).settingName(), kernels.get(0).settingName(),
+                                    j / median(java[0])));
+                        }
+                    }
                 }
             }
         }
         System.out.println(table);
+        System.out.println(ratios);
     }
 
     /** Median per-window tokens/s of one block of Java training windows. */
