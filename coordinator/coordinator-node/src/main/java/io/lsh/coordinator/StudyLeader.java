@@ -63,7 +63,13 @@ public final class StudyLeader {
                                            CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
                                            boolean resume, Supplier<Optional<ArtifactServer>> artifacts) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-            if (!lock.tryAcquire()) {
+            boolean heldElsewhere;
+            try {
+                heldElsewhere = !lock.heldHereOrFree();
+            } catch (java.io.UncheckedIOException e) {
+                heldElsewhere = false; // attempt() reports it
+            }
+            if (heldElsewhere) {
                 PROGRESS.info("Standing by: the study lock {} is held by another coordinator ({}); taking over when "
                         + "it is released", lock.file(), lock.lastHolder());
             }
@@ -75,7 +81,15 @@ public final class StudyLeader {
                                              StudySettings settings, StudyFolder folder, StudyLock lock,
                                              CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics,
                                              boolean resume, Supplier<Optional<ArtifactServer>> artifacts) {
-        if (lock.tryAcquire()) {
+        boolean acquired;
+        try {
+            acquired = lock.tryAcquire();
+        } catch (java.io.UncheckedIOException e) {
+            outcome.completeExceptionally(new StudyResumeException(e.getMessage()
+                    + " (the study folder must be on a filesystem with file locks)"));
+            return Behaviors.stopped();
+        }
+        if (acquired) {
             return lead(context, settings, folder, outcome, metrics, resume, artifacts);
         }
         timers.startSingleTimer(new RetryLock(), LOCK_RETRY);
@@ -111,6 +125,12 @@ public final class StudyLeader {
                 outcome, metrics, resuming, artifacts.get()), "coordinator");
         context.watch(coordinator);
         return Behaviors.receive(Command.class)
+                .onSignal(org.apache.pekko.actor.typed.ChildFailed.class, f -> {
+                    // e.g. a journal that does not replay: its one-line reason is the study's outcome
+                    outcome.completeExceptionally(f.cause() instanceof RuntimeException r ? r
+                            : new IllegalStateException("the coordinator failed: " + f.cause(), f.cause()));
+                    return Behaviors.stopped();
+                })
                 .onSignal(Terminated.class, t -> {
                     outcome.completeExceptionally(new IllegalStateException(
                             "the coordinator stopped before the study ended (see lsh.log)"));
