@@ -87,6 +87,8 @@ class StandbyCoordinatorTest {
         assertTrue(standby.waitFor(4, TimeUnit.MINUTES), "the study ends on the standby");
         assertEquals(0, standby.exitValue(), lsh.output("b"));
         assertTrue(lsh.output("b").contains("SELECTED"), lsh.output("b"));
+        assertTrue(Files.readString(study.resolve("lsh.log")).contains("Coordinator node pekko://lsh@" + a
+                + " is unreachable and no longer holds the study lock: downing it"), "the standby downed A at once");
         assertTrue(Files.readString(study.resolve("lsh.log")).contains("Continuing the study in " + study
                 + " from its journal on this node (pekko://lsh@" + b + ")"), "the standby resumed from the journal");
         assertTrue(w1.waitFor(60, TimeUnit.SECONDS) && w2.waitFor(60, TimeUnit.SECONDS), "workers leave at the end");
