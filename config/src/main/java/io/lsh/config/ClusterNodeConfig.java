@@ -15,6 +15,15 @@ public final class ClusterNodeConfig {
     /** The actor-system name shared by every node of an LSH cluster. */
     public static final String SYSTEM_NAME = "lsh";
 
+    /**
+     * The cluster role of coordinator nodes: the study (a cluster singleton) runs on the oldest of them, and the
+     * Split Brain Resolver counts only them.
+     */
+    public static final String COORDINATOR_ROLE = "coordinator";
+
+    /** The cluster role of worker nodes. */
+    public static final String WORKER_ROLE = "worker";
+
     private ClusterNodeConfig() {
     }
 

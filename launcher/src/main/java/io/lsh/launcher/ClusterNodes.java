@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.lsh.config.StudySettings;
 import io.lsh.coordinator.CoordinatorNode;
 import io.lsh.coordinator.StudyFolder;
+import io.lsh.coordinator.StudyLock;
 import io.lsh.coordinator.StudyOutcome;
 import io.lsh.metrics.CoordinatorMetrics;
 import io.lsh.metrics.WorkerMetrics;
@@ -25,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /** Starting and stopping LSH's cluster nodes (actor systems): shared by search, coordinator and worker. */
@@ -35,20 +38,38 @@ final class ClusterNodes {
     private ClusterNodes() {
     }
 
-    /** Starts a coordinator node bound to {@code bind}, the cluster's seed node. */
+    /**
+     * Starts a coordinator node bound to {@code bind}: the cluster's seed node when {@code join} is empty, otherwise a
+     * standby that joins the cluster of the coordinator at {@code join} and takes the study over (from its journal,
+     * in the same folder) when that coordinator is gone. The study runs as a cluster singleton on the oldest
+     * coordinator node ({@link CoordinatorNode}) once it holds {@code lock}; the caller closes the lock after the
+     * node has terminated.
+     */
     static ActorSystem<Void> startCoordinator(StudySettings settings, StudyFolder folder, boolean resume, HostPort bind,
-                                              Optional<ClusterTls> tls, CompletableFuture<StudyOutcome> outcome,
-                                              CoordinatorMetrics metrics) {
-        Optional<ArtifactServer> artifacts = settings.cluster().transfersCheckpoints()
-                ? Optional.of(ArtifactServer.start(bind.host(), settings.cluster().artifactPort(),
-                folder.checkpoint(0, 0).getParent(), tls.map(ClusterTls::sslContext)))
-                : Optional.empty();
+                                              List<HostPort> join, StudyLock lock, Optional<ClusterTls> tls,
+                                              CompletableFuture<StudyOutcome> outcome, CoordinatorMetrics metrics) {
+        AtomicReference<ArtifactServer> started = new AtomicReference<>();
+        Supplier<Optional<ArtifactServer>> artifacts = () -> {
+            if (!settings.cluster().transfersCheckpoints()) {
+                return Optional.empty();
+            }
+            synchronized (started) {
+                if (started.get() == null) {
+                    started.set(ArtifactServer.start(bind.host(), settings.cluster().artifactPort(),
+                            folder.checkpoint(0, 0).getParent(), tls.map(ClusterTls::sslContext)));
+                }
+                return Optional.of(started.get());
+            }
+        };
+        List<String> seeds = (join.isEmpty() ? List.of(bind) : join).stream().map(HostPort::toString).toList();
         ActorSystem<Void> system = ActorSystem.create(
-                CoordinatorNode.create(settings, folder, outcome, metrics, resume, artifacts),
+                CoordinatorNode.create(settings, folder, lock, outcome, metrics, resume, artifacts),
                 ClusterNodeConfig.SYSTEM_NAME,
-                ClusterNodeConfig.node(bind.host(), bind.port(), List.of(bind.toString()), "coordinator", tls));
+                ClusterNodeConfig.node(bind.host(), bind.port(), seeds, ClusterNodeConfig.COORDINATOR_ROLE, tls));
         system.getWhenTerminated().thenRun(() -> {
-            artifacts.ifPresent(ArtifactServer::close);
+            synchronized (started) {
+                Optional.ofNullable(started.get()).ifPresent(ArtifactServer::close);
+            }
             outcome.completeExceptionally(
                     new IllegalStateException("the coordinator stopped before the study ended (see lsh.log)"));
         });
@@ -58,15 +79,16 @@ final class ClusterNodes {
     /** Starts a worker node with one worker per device, joining the coordinator at {@code join}. */
     static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join,
                                           WorkerMetrics metrics, CheckpointCache cache) {
-        return startWorkers(nodeId, devices, bind, join, Optional.empty(), metrics, cache, () -> { });
+        return startWorkers(nodeId, devices, bind, List.of(join), Optional.empty(), metrics, cache, () -> { });
     }
 
     /**
-     * Starts a worker node with one worker per device, joining the coordinator at {@code join};
+     * Starts a worker node with one worker per device, joining the cluster through the first of the coordinators at
+     * {@code join} that answers (an active one and its standbys);
      * {@code onCoordinatorLost} runs when the coordinator vanished without ending the study (the node then stops).
      * Checkpoints named by URL (the coordinator's artifact store) are copied through {@code cache}.
      */
-    static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, HostPort join,
+    static ActorSystem<Void> startWorkers(String nodeId, List<String> devices, HostPort bind, List<HostPort> join,
                                           Optional<ClusterTls> tls, WorkerMetrics metrics, CheckpointCache cache,
                                           Runnable onCoordinatorLost) {
         NdRuntime.configureForCpuWorkers((int) devices.stream().filter("cpu"::equals).count());
@@ -75,7 +97,8 @@ final class ClusterNodes {
                 new LmTrialExecutor(), cache.forWorker(workerId), ssl, metrics, workerId);
         return ActorSystem.create(WorkerNode.create(nodeId, devices, executor, metrics, onCoordinatorLost),
                 ClusterNodeConfig.SYSTEM_NAME,
-                ClusterNodeConfig.node(bind.host(), bind.port(), List.of(join.toString()), "worker", tls));
+                ClusterNodeConfig.node(bind.host(), bind.port(), join.stream().map(HostPort::toString).toList(),
+                        ClusterNodeConfig.WORKER_ROLE, tls));
     }
 
     /** @return true when a node stopped because the cluster downed it (split-brain resolver), not by itself */

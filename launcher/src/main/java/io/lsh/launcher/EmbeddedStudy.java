@@ -2,6 +2,7 @@ package io.lsh.launcher;
 
 import io.lsh.config.StudySettings;
 import io.lsh.coordinator.StudyFolder;
+import io.lsh.coordinator.StudyLock;
 import io.lsh.coordinator.StudyOutcome;
 import io.lsh.metrics.CoordinatorMetrics;
 import io.lsh.metrics.WorkerMetrics;
@@ -26,12 +27,17 @@ final class EmbeddedStudy {
                 settings.cluster().port() == 0 ? ClusterNodes.freePort(host) : settings.cluster().port());
         CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
         try (MetricsEndpoint metrics = MetricsEndpoint.start(settings.metrics(), settings.metrics().host(),
-                settings.metrics().coordinatorPort()); CheckpointCache cache = CheckpointCache.create()) {
+                settings.metrics().coordinatorPort()); CheckpointCache cache = CheckpointCache.create();
+             StudyLock lock = new StudyLock(folder, "lsh search on " + coordinatorAddress)) {
+            if (!lock.tryAcquire()) {
+                throw new UserInputException(lockedMessage(folder, lock));
+            }
             CoordinatorMetrics coordinatorMetrics = new CoordinatorMetrics(metrics.registry());
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry(), NdRuntime::offHeapBytes,
                     NdRuntime::deviceBytes);
             ActorSystem<Void> coordinator = ClusterNodes.startCoordinator(settings, folder, resume,
-                    coordinatorAddress, java.util.Optional.empty(), outcome, coordinatorMetrics);
+                    coordinatorAddress, java.util.List.of(), lock, java.util.Optional.empty(), outcome,
+                    coordinatorMetrics);
             ActorSystem<Void> workers = null;
             try {
                 workers = ClusterNodes.startWorkers("embedded",
@@ -43,5 +49,13 @@ final class EmbeddedStudy {
                 ClusterNodes.terminate(coordinator);
             }
         }
+    }
+
+    /** The one-line refusal of a study folder whose lock another process holds. */
+    static String lockedMessage(StudyFolder folder, StudyLock lock) {
+        String holder = lock.lastHolder();
+        return folder.path() + ": the study is running in another coordinator (" + lock.file().getFileName()
+                + " is locked" + (holder.isEmpty() ? "" : " by " + holder) + "); stop it first, or stand by for it "
+                + "with lsh coordinator --resume DIR --join HOST:PORT";
     }
 }

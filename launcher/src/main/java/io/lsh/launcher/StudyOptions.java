@@ -5,6 +5,7 @@ import io.lsh.config.StudySettingsLoader;
 import io.lsh.coordinator.JournalReplay;
 import io.lsh.coordinator.ReferenceAdoption;
 import io.lsh.coordinator.StudyFolder;
+import io.lsh.coordinator.StudyLock;
 import io.lsh.coordinator.StudyOutcome;
 import io.lsh.coordinator.StudyPlan;
 import io.lsh.lm.data.Corpus;
@@ -51,6 +52,12 @@ final class StudyOptions {
             + "a crash or kill, from its journal and checkpoints, with the settings in DIR/study.conf: nothing "
             + "completed is lost, and only the segments that were running train again.")
     Path resume;
+
+    /**
+     * Set by {@code lsh coordinator --join}: the folder's study is running in another coordinator, whose journal this
+     * one replays only when it takes over; not checked (nor locked) up front.
+     */
+    boolean standby;
 
     /** @return true when continuing a study folder ({@code --resume}) */
     boolean resuming() {
@@ -121,7 +128,14 @@ final class StudyOptions {
         String resumeSummary = null;
         if (resume != null) {
             folder = new StudyFolder(resume.toAbsolutePath().normalize());
-            resumeSummary = JournalReplay.check(plan, folder);
+            if (!standby) {
+                try (StudyLock probe = new StudyLock(folder, "")) {
+                    if (!probe.heldHereOrFree()) {
+                        throw new UserInputException(EmbeddedStudy.lockedMessage(folder, probe));
+                    }
+                }
+                resumeSummary = JournalReplay.check(plan, folder);
+            }
         } else {
             ReferenceAdoption.of(plan); // a reference to reuse is checked before anything is created
             folder = StudyFolder.create(settings.study().out(), settings.study().name(), LocalDateTime.now());

@@ -7,6 +7,7 @@ import io.lsh.worker.NdRuntime;
 import java.net.InetAddress;
 import java.util.Collections;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,9 +31,10 @@ final class WorkerCli implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--join", required = true, paramLabel = "HOST:PORT",
-            description = "The coordinator's address (its --bind).")
-    String join;
+    @Option(names = "--join", required = true, paramLabel = "HOST:PORT", split = ",",
+            description = "The coordinator's address (its --bind); with standby coordinators, theirs too "
+                    + "(comma-separated or repeated): the node joins through whichever answers.")
+    List<String> join;
 
     @Option(names = "--bind", paramLabel = "HOST[:PORT]", description = "Address this node binds to (default: "
             + "127.0.0.1 and a free port; use the machine's address when the coordinator is elsewhere).")
@@ -59,7 +61,8 @@ final class WorkerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HostPort coordinator = HostPort.parse("--join", join, CoordinatorCli.DEFAULT_PORT);
+        List<HostPort> coordinator = join.stream()
+                .map(j -> HostPort.parse("--join", j, CoordinatorCli.DEFAULT_PORT)).toList();
         HostPort address = HostPort.parse("--bind", bind, 0);
         if (!device.equals("cpu")) {
             throw new UserInputException("device '" + device + "' is not available: this build runs ND4J's CPU "
@@ -91,7 +94,7 @@ final class WorkerCli implements Callable<Integer> {
                 ActorSystem<Void> node = ClusterNodes.startWorkers(nodeId, Collections.nCopies(workers, device),
                         address, coordinator, tls, workerMetrics, cache, () -> coordinatorLost.set(true));
                 LoggerFactory.getLogger("io.lsh.study").info("Worker node {} with {} {} worker(s), joining {}",
-                        nodeId, workers, device, coordinator);
+                        nodeId, workers, device, String.join(",", join));
                 node.getWhenTerminated().toCompletableFuture().join();
                 if (CoordinatedShutdown.get(node).getShutdownReason()
                         .filter(ClusterNodes::downedByTheCluster).isPresent()) {
@@ -99,7 +102,7 @@ final class WorkerCli implements Callable<Integer> {
                 }
                 if (coordinatorLost.get()) {
                     LoggerFactory.getLogger("io.lsh.study").warn("The coordinator at {} is gone without ending the "
-                            + "study; rejoining it when it is back (Ctrl-C stops this worker)", coordinator);
+                            + "study; rejoining it when it is back (Ctrl-C stops this worker)", String.join(",", join));
                 }
             }
         }

@@ -54,6 +54,28 @@ class LshCommandLineTest {
     }
 
     @Test
+    void aStandbyCoordinatorNeedsTheStudyFolderAndALockedFolderIsRefused() throws IOException {
+        assertUsageError(run("coordinator", "--join", "127.0.0.1:25520", "--out", dir.toString()),
+                "--join makes this coordinator a standby");
+        io.lsh.coordinator.StudyFolder folder = io.lsh.coordinator.StudyFolder.create(dir.resolve("studies"),
+                "locked", java.time.LocalDateTime.now());
+        Files.writeString(folder.settingsFile(), io.lsh.config.StudySettingsLoader.load(java.util.Optional.empty(),
+                java.util.Map.of("corpus.dir", RepoPaths.builtInCorpus().toString())).rendered());
+        try (io.lsh.coordinator.StudyLock running = new io.lsh.coordinator.StudyLock(folder, "the running one")) {
+            assertTrue(running.tryAcquire());
+            for (String command : new String[] {"coordinator", "search"}) {
+                Result r = run(command, "--resume", folder.path().toString());
+                assertEquals(2, r.code(), r.err());
+                assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+                assertTrue(r.err().contains(folder.path() + ": the study is running in another coordinator "
+                        + "(coordinator.lock is locked by pid " + ProcessHandle.current().pid() + ", the running one)"),
+                        r.err());
+            }
+        }
+        assertFalse(Files.exists(folder.journalFile()), "nothing written");
+    }
+
+    @Test
     void unknownCommandAndFlag() throws IOException {
         assertUsageError(run("serch"), "serch");
         assertUsageError(run("search", "--out", dir.toString(), "--fast"), "--fast");

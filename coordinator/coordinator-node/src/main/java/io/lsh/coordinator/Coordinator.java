@@ -180,14 +180,14 @@ public final class Coordinator {
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                            CoordinatorMetrics metrics, boolean resume,
                                            Optional<ArtifactServer> artifacts) {
-        return create(plan, folder, outcome, metrics, resume, artifacts, StudyJournal.Sync.EVERY_EVENT);
+        return create(plan, folder, outcome, metrics, resume, artifacts, StudyJournal.Sync.GROUP);
     }
 
     /**
-     * As above, with the journal's durability mode. {@link StudyJournal.Sync#GROUP} (group commit, one fsync per
-     * mailbox batch) is 10-20x faster (docs/benchmarks.md, "Coordinator scale") but not the default yet: the launcher's
-     * StudyResumeTest is intermittent on the merged tree (a final round's LS distance depends on where the kills
-     * land, in either mode; docs/benchmarks.md); {@link StudyJournal.Sync#EVERY_EVENT} is the former behaviour.
+     * As above, with the journal's durability mode. The default is {@link StudyJournal.Sync#GROUP}: group commit, one
+     * fsync per mailbox batch, every message to a worker held until the events before it are synced, so still
+     * "durable before acted on", and 10-20x faster than {@link StudyJournal.Sync#EVERY_EVENT} (one fsync per event,
+     * the former default; docs/benchmarks.md, "Coordinator scale").
      */
     public static Behavior<Message> create(StudyPlan plan, StudyFolder folder, CompletableFuture<StudyOutcome> outcome,
                                     CoordinatorMetrics metrics, boolean resume, Optional<ArtifactServer> artifacts,

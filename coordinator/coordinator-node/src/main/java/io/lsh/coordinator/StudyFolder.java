@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
  * leaderboard.txt     the table printed at the end
  * checkpoints/        trial checkpoints (trial-0003-epoch-4.lshc), the reference's too
  * selected-model.lshc checkpoint of the selected model
+ * coordinator.lock    the study lock of the coordinator that writes the folder ({@link StudyLock})
  * </pre>
  */
 public record StudyFolder(Path path) {

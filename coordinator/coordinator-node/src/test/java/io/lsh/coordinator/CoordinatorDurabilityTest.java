@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "Durable before acted on" with group commit, checked from the workers' side: whenever a worker receives a work
+ * "Durable before acted on" with group commit (the coordinator's default journal mode), checked from the workers' side: whenever a worker receives a work
  * item, the journal file already holds its {@code run_assigned} event, and the events of the report that led to it.
  * Every check reads the file on disk as a resumed coordinator would ({@link StudyJournal#read}).
  */
@@ -123,7 +123,7 @@ class CoordinatorDurabilityTest {
         CompletableFuture<StudyOutcome> outcome = new CompletableFuture<>();
         testKit.spawn(Coordinator.create(plan, folder, outcome,
                 new io.lsh.metrics.CoordinatorMetrics(new io.prometheus.metrics.model.registry.PrometheusRegistry()),
-                false, Optional.empty(), StudyJournal.Sync.GROUP));
+                false, Optional.empty())); // the default journal mode: group commit
         var probe = testKit.<Receptionist.Listing>createTestProbe();
         testKit.system().receptionist().tell(Receptionist.subscribe(ServiceKeys.COORDINATOR, probe.getRef()));
         ActorRef<CoordinatorCommand> wire = null;

@@ -153,6 +153,13 @@ public final class Worker {
         }
         timers.cancel(CoordinatorGone.class);
         if (found.isPresent() && !found.get().equals(coordinator)) {
+            if (coordinator != null && currentStop != null) {
+                // another coordinator took the study over (a standby, from the journal): it runs the segment
+                // again from its last checkpoint, so this run's results would go nowhere
+                context.getLog().info("Worker {}: the study moved to coordinator {}; trial {} is cancelled here",
+                        workerId, found.get().path(), current.trialId());
+                currentStop.set(true);
+            }
             coordinator = found.get();
             registered = false;
             context.getLog().debug("Worker {} found coordinator {}", workerId, coordinator.path());
