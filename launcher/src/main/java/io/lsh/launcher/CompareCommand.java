@@ -64,6 +64,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "lsh compare has no --resume; resume an arm's study with lsh search --resume DIR");
         }
+        io.lsh.lm.spectrum.OpenBlasSelfCheck.require(); // before any study folder exists
         Map<String, Object> common = new LinkedHashMap<>();
         if (workers != null) {
             common.put("cluster.workers", workers);

@@ -37,6 +37,7 @@ final class SearchCommand implements Callable<Integer> {
             extra.put("cluster.workers", workers);
         }
         StudySettings settings = study.settings(spec.commandLine(), extra);
+        io.lsh.lm.spectrum.OpenBlasSelfCheck.require(); // before the study folder exists
         return study.runStudy(settings, spec.commandLine().getOut(),
                 folder -> EmbeddedStudy.run(settings, folder, study.resuming()));
     }

@@ -51,4 +51,28 @@ final class FastExp {
         p = p * r * r + r + 1.0f;
         return p * Float.intBitsToFloat(((int) fk + 127) << 23);
     }
+
+    /**
+     * Whether the Vector API module is in this JVM ({@code --add-modules jdk.incubator.vector}) and not switched off
+     * with {@code -Dlsh.vector=false}; a constant of the run.
+     */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("lsh.vector"));
+
+    /**
+     * {@code a[i] = exp(a[i] - shift)} for {@code i < n}, returning the sum of the new values (in double): the
+     * softmax numerators of a row whose maximum is {@code shift}. On vector lanes when {@link #VECTOR_API} (the JDK's
+     * float {@code exp}, within 1 ulp), else with {@link #expNonPositive}.
+     */
+    static double expShiftedSum(float[] a, int n, float shift) {
+        if (VECTOR_API) {
+            return VectorExp.expShiftedSum(a, n, shift);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            a[i] = expNonPositive(a[i] - shift);
+            sum += a[i];
+        }
+        return sum;
+    }
 }

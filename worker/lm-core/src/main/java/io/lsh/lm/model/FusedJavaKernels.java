@@ -197,8 +197,8 @@ final class FusedJavaKernels implements LstmKernels {
 
     /**
      * {@link #softmaxRows} for FLOAT logits and bias: each row is copied into a float array, processed by plain
-     * array loops the JIT vectorises (bias add and maximum, {@link FastExp#expNonPositive}, scaling), and copied
-     * back; the row sums and losses stay in double.
+     * array loops the JIT vectorises (bias add and maximum, scaling) and {@link FastExp#expShiftedSum} (on SIMD lanes
+     * with the Vector API), and copied back; the row sums and losses stay in double.
      */
     private static void softmaxRowsFloat(java.nio.FloatBuffer z, float[] bias, int[] targets, double gradientScale,
                                          int v, int fromRow, int toRow, double[] rowLoss) {
@@ -218,13 +218,7 @@ final class FusedJavaKernels implements LstmKernels {
                 max = Math.max(max, x);
             }
             double targetLogit = row[target];
-            double sum = 0.0;
-            for (int j = 0; j < v; j++) {
-                row[j] = FastExp.expNonPositive(row[j] - max);
-            }
-            for (int j = 0; j < v; j++) {
-                sum += row[j];
-            }
+            double sum = FastExp.expShiftedSum(row, v, max);
             if (gradient) {
                 float scale = (float) (gradientScale / sum);
                 for (int j = 0; j < v; j++) {

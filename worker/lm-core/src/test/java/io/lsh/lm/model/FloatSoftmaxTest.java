@@ -65,4 +65,30 @@ class FloatSoftmaxTest {
             }
         }
     }
+
+    @Test
+    void vectorLanesAndScalarCodeGiveTheSameExponentials() {
+        // the test JVMs run with --add-modules jdk.incubator.vector (pom.xml), as bin/lsh does: the fast path is tested
+        assertTrue(FastExp.VECTOR_API, "the Vector API module should be in the test JVM");
+        Random r = new Random(8);
+        int n = 1003; // not a multiple of the lane count: the scalar tail runs too
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (30 * r.nextGaussian());
+        }
+        float shift = 41.5f;
+        float[] lanes = a.clone();
+        double laneSum = VectorExp.expShiftedSum(lanes, n, shift);
+        double scalarSum = 0;
+        for (int i = 0; i < n; i++) {
+            double exact = Math.exp(a[i] - shift); // the float difference, as both paths take it
+            float scalar = FastExp.expNonPositive(a[i] - shift);
+            scalarSum += scalar;
+            if (exact > 1e-37) {
+                assertEquals(exact, lanes[i], 3e-7 * exact, "lane " + i);
+                assertEquals(exact, scalar, 3e-7 * exact, "scalar " + i);
+            }
+        }
+        assertEquals(scalarSum, laneSum, 1e-6 * scalarSum);
+    }
 }
