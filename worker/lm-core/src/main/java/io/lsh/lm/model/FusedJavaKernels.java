@@ -86,6 +86,13 @@ final class FusedJavaKernels implements LstmKernels {
         NumBuffer tc = NumBuffer.of(tanhCells);
         NumBuffer h = NumBuffer.of(hidden);
         int hs = (int) tanhCells.size(1);
+        if (FastExp.VECTOR_API && g instanceof NumBuffer.F32 gf && bs instanceof NumBuffer.F32 bf
+                && c instanceof NumBuffer.F32 cf && tc instanceof NumBuffer.F32 tf && h instanceof NumBuffer.F32 hf) {
+            float[] biasRow = new float[4 * hs];
+            bf.floats().get(0, biasRow, 0, 4 * hs);
+            VectorLstmCell.forward(gf.floats(), biasRow, cf.floats(), tf.floats(), hf.floats(), hs, t, batchSize);
+            return;
+        }
         cellForwardRows(g, bs, c, tc, h, hs, t, batchSize, 0, batchSize);
     }
 
