@@ -279,8 +279,10 @@ class TrainingSpeedBenchmark {
             }
             ProcessBuilder pb = new ProcessBuilder(PYTHON, script.toString(), "serve", "--threads",
                     Integer.toString(threads));
-            pb.environment().remove("OPENBLAS_CORETYPE");
-            pb.environment().remove("OPENBLAS_L2_SIZE");
+            if (!"same".equals(System.getProperty("lsh.bench.peerKernel", "own"))) { // same: the JVM's kernel class
+                pb.environment().remove("OPENBLAS_CORETYPE");
+                pb.environment().remove("OPENBLAS_L2_SIZE");
+            }
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             return new Peer(pb.start());
         }
