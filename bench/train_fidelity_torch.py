@@ -22,6 +22,8 @@ import time
 import torch
 import torch.nn as nn
 
+from train_speed_torch import RnnModel  # the same model and initialisation as the speed peer
+
 
 def read_corpus(data_dir):
     names = ["ptb.train.txt", "ptb.valid.txt", "ptb.test.txt"]
@@ -42,27 +44,6 @@ def read_corpus(data_dir):
 def batchify(data, batch):
     n = data.size(0) // batch
     return data[: n * batch].view(batch, -1).t().contiguous()
-
-
-class RnnModel(nn.Module):
-    def __init__(self, vocab, hidden, layers, dropout):
-        super().__init__()
-        self.drop = nn.Dropout(dropout)
-        self.encoder = nn.Embedding(vocab, hidden)
-        self.rnn = nn.LSTM(hidden, hidden, layers, dropout=dropout)
-        self.decoder = nn.Linear(hidden, vocab)
-        self.layers, self.hidden = layers, hidden
-        nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
-        nn.init.zeros_(self.decoder.bias)
-        nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
-
-    def forward(self, tokens, state):
-        out, state = self.rnn(self.drop(self.encoder(tokens)), state)
-        return self.decoder(self.drop(out)), state
-
-    def init_state(self, batch):
-        z = torch.zeros(self.layers, batch, self.hidden)
-        return z, z.clone()
 
 
 def evaluate(model, data, bptt, vocab):

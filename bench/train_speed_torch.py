@@ -30,7 +30,7 @@ import torch.nn as nn
 
 
 class RnnModel(nn.Module):
-    """word_language_model's RNNModel for LSTM, untied."""
+    """word_language_model's RNNModel for LSTM, untied, with its initialisation."""
 
     def __init__(self, vocab, hidden, layers, dropout):
         super().__init__()
@@ -40,6 +40,10 @@ class RnnModel(nn.Module):
         self.decoder = nn.Linear(hidden, vocab)
         self.layers = layers
         self.hidden = hidden
+        # word_language_model's init_weights (the LSTM keeps PyTorch's default)
+        nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
+        nn.init.zeros_(self.decoder.bias)
+        nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
 
     def forward(self, tokens, state):
         emb = self.drop(self.encoder(tokens))

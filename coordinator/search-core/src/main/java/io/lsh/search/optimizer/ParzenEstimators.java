@@ -249,15 +249,7 @@ final class ParzenEstimators {
             double[] w = new double[n + 1];
             double[] sig = new double[n + 1];
             // prior position: numpy searchsorted (left) of priorMu among the sorted observations
-            int priorPos = 0;
-            for (int hi = n; priorPos < hi; ) {
-                int mid = (priorPos + hi) >>> 1;
-                if (sorted[mid] < priorMu) {
-                    priorPos = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
+            int priorPos = lowerBound(sorted, n, priorMu);
             if (n == 1) {
                 priorPos = priorMu < sorted[0] ? 0 : 1; // hyperopt's rule for one observation
             }
@@ -348,7 +340,7 @@ final class ParzenEstimators {
                 double[] m = t.mus();
                 double[] sg = t.sigmas();
                 double[] coef = t.coefficients();
-                for (int i = lowerBound(m, x - reach); i < m.length && m[i] <= x + reach; i++) {
+                for (int i = lowerBound(m, m.length, x - reach); i < m.length && m[i] <= x + reach; i++) {
                     double z = (x - m[i]) / sg[i];
                     s += coef[i] * Math.exp(-0.5 * z * z);
                 }
@@ -368,7 +360,7 @@ final class ParzenEstimators {
             for (Tier t : tiers) {
                 double reach = CUTOFF * t.maxSigma();
                 double[] m = t.mus();
-                for (int i = lowerBound(m, a - reach); i < m.length && m[i] <= b + reach; i++) {
+                for (int i = lowerBound(m, m.length, a - reach); i < m.length && m[i] <= b + reach; i++) {
                     double sg = t.sigmas()[i];
                     s += t.weights()[i] * normalMass((a - m[i]) / sg, (b - m[i]) / sg);
                 }
@@ -401,7 +393,7 @@ final class ParzenEstimators {
                 double[] sg = t.sigmas();
                 double[] w = t.weights();
                 int[] ids = t.tableIds();
-                for (int i = lowerBound(m, a - reach); i < m.length && m[i] <= b + reach; i++) {
+                for (int i = lowerBound(m, m.length, a - reach); i < m.length && m[i] <= b + reach; i++) {
                     if (ids[i] >= 0) {
                         double[] table = cellTable(ids[i]);
                         int d = k - (int) m[i] + (table.length - 1) / 2;
@@ -431,20 +423,6 @@ final class ParzenEstimators {
                 s += weights[i] * normalMass((a - mus[i]) / sigmas[i], (b - mus[i]) / sigmas[i]);
             }
             return s;
-        }
-
-        private static int lowerBound(double[] sorted, double x) {
-            int lo = 0;
-            int hi = sorted.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (sorted[mid] < x) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
         }
     }
 
@@ -594,6 +572,21 @@ final class ParzenEstimators {
             }
         }
         return weights.length - 1;
+    }
+
+    /** @return numpy's {@code searchsorted(left)}: the first index {@code < n} with {@code sorted[i] >= x}, or n */
+    static int lowerBound(double[] sorted, int n, double x) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     static double safeLog(double v) {

@@ -82,16 +82,7 @@ final class SortedParzenDensity {
         this.priorWeight = priorWeight;
         this.priorMu = priorMu;
         this.priorSigma = priorSigma;
-        int pos = 0;
-        for (int hi = n; pos < hi; ) { // numpy searchsorted (left), as fromSorted
-            int mid = (pos + hi) >>> 1;
-            if (values[mid] < priorMu) {
-                pos = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        this.priorPos = pos;
+        this.priorPos = ParzenEstimators.lowerBound(values, n, priorMu); // as fromSorted
         this.minSigma = priorSigma / Math.min(100.0, 1.0 + (n + 1));
         this.origin = values[0];
         this.boxWidth = BOX * minSigma;
@@ -209,16 +200,6 @@ final class SortedParzenDensity {
     }
 
     private int lowerBound(double x) {
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (values[mid] < x) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return ParzenEstimators.lowerBound(values, n, x);
     }
 }
