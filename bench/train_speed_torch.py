@@ -10,7 +10,8 @@ torch.optim.Adam(lr, weight_decay). Tokens are uniform random ids (the speed doe
 Commands:
   serve   line protocol for TrainingSpeedBenchmark: each stdin line is a JSON object
           {"vocab": V, "hidden": H, "layers": 2, "batch": B, "bptt": T, "windows": N, "optimizer": "sgd"|"adam",
-           "dropout": 0.2}; the model and optimizer are built once per (V, H, layers, optimizer, dropout) and kept,
+           "dropout": 0.2, "mode": "train"|"eval"}; the model and optimizer are built once per (V, H, layers,
+          optimizer, dropout) and kept; "eval" times forward + loss only (model.eval(), torch.no_grad()),
           like the Java side's; the reply is one JSON line
           {"seconds": [per-window wall time], "tokens": B*T per window, "loss": last loss, "peak_rss_mb": ...}
           {"cmd": "info"} replies with versions and thread settings.
@@ -93,6 +94,19 @@ def serve():
         state = model.init_state(batch)
         seconds = []
         loss = float("nan")
+        if req.get("mode") == "eval":  # evaluation: dropout off, no graph, the state carried
+            model.eval()
+            with torch.no_grad():
+                for w in range(windows):
+                    start = time.perf_counter()
+                    out, state = model(data[w * bptt:(w + 1) * bptt], state)
+                    loss = crit(out.view(-1, vocab), data[w * bptt + 1:(w + 1) * bptt + 1].reshape(-1)).item()
+                    seconds.append(time.perf_counter() - start)
+            model.train()
+            print(json.dumps({"seconds": seconds, "tokens": batch * bptt, "loss": loss,
+                              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}),
+                  flush=True)
+            continue
         for w in range(windows):
             start = time.perf_counter()
             x = data[w * bptt:(w + 1) * bptt]

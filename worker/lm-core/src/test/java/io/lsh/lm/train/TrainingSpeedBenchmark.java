@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lsh.lm.data.BatchedStream;
+import io.lsh.lm.data.BpttWindow;
 import io.lsh.lm.model.LstmKernelBackend;
 import io.lsh.lm.model.LstmLanguageModel;
 import io.lsh.lm.model.ModelSpec;
@@ -200,6 +201,67 @@ class TrainingSpeedBenchmark {
         System.out.println(ratios);
     }
 
+    /**
+     * Evaluation speed (forward + loss, no dropout, state carried: what validation and test perplexity cost) of the
+     * same FLOAT 2xH models in Java ({@link LanguageModel#loss}) and PyTorch ({@code model.eval()},
+     * {@code torch.no_grad()}), interleaved blocks of {@code lsh.bench.windows} windows, and both processes' peak
+     * RSS (VmHWM / ru_maxrss) after training and evaluating. Same properties as {@link #javaVersusPyTorch}.
+     */
+    @Test
+    void evaluationJavaVersusPyTorch() throws Exception {
+        assumeTrue(torchAvailable(), "needs /usr/bin/python3 with python3-torch (bench/ensure_torch.sh)");
+        List<Integer> hiddenSizes = Arrays.stream(System.getProperty("lsh.bench.hidden", "200,650").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        int windows = Integer.getInteger("lsh.bench.windows", 8);
+        int reps = Integer.getInteger("lsh.bench.reps", 3);
+        Random random = new Random(1);
+        int[] stream = new int[BATCH * BPTT * (windows + 2)];
+        for (int i = 0; i < stream.length; i++) {
+            stream[i] = random.nextInt(VOCAB);
+        }
+        BatchedStream data = BatchedStream.batchify(stream, BATCH);
+        StringBuilder table = new StringBuilder("| model | Java eval tokens/s | PyTorch eval tokens/s | Java / PyTorch "
+                + "| Java blocks | PyTorch blocks |\n|---|---|---|---|---|---|\n");
+        String peerRss = "";
+        try (Peer peer = Peer.start(Nd4j.getEnvironment().maxMasterThreads())) {
+            for (int hidden : hiddenSizes) {
+                LstmLanguageModel model = new LstmLanguageModel(
+                        new ModelSpec(VOCAB, hidden, List.of(hidden, hidden), 0.2, false), 1L);
+                String request = String.format(Locale.ROOT, "{\"vocab\": %d, \"hidden\": %d, \"layers\": 2, "
+                        + "\"batch\": %d, \"bptt\": %d, \"windows\": %d, \"optimizer\": \"sgd\", "
+                        + "\"dropout\": 0.2, \"mode\": \"eval\"}", VOCAB, hidden, BATCH, BPTT, windows);
+                evalBlock(model, data, windows); // warm-up
+                peerBlock(peer, request);
+                double[] java = new double[reps];
+                double[] torch = new double[reps];
+                for (int rep = 0; rep < reps; rep++) {
+                    java[rep] = evalBlock(model, data, windows);
+                    String reply = peer.request(request);
+                    torch[rep] = peerRates(reply);
+                    peerRss = reply.replaceAll(".*\"peak_rss_mb\": ([0-9.]+).*", "$1");
+                }
+                table.append(String.format(Locale.ROOT, "| LSTM 2x%d | %.0f | %.0f | %.2f | %s | %s |%n", hidden,
+                        median(java), median(torch), median(java) / median(torch), format(java), format(torch)));
+            }
+        }
+        System.out.println(table);
+        System.out.println("peak RSS: JVM " + Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("?") + ", PyTorch peer " + peerRss + " MB");
+    }
+
+    /** Median per-window tokens/s of Java evaluation windows (forward + loss). */
+    private static double evalBlock(LstmLanguageModel model, BatchedStream data, int windows) {
+        var state = model.initialState(data.batchSize());
+        double[] rates = new double[windows];
+        for (int w = 0; w < windows; w++) {
+            BpttWindow window = data.window(w, BPTT);
+            long t0 = System.nanoTime();
+            model.loss(window, state);
+            rates[w] = window.tokenCount() / ((System.nanoTime() - t0) / 1e9);
+        }
+        return median(rates);
+    }
+
     /** Median per-window tokens/s of one block of Java training windows. */
     private static double javaBlock(TrainingSession session, BatchedStream data, int epoch) {
         List<Long> ends = new ArrayList<>();
@@ -221,7 +283,10 @@ class TrainingSpeedBenchmark {
 
     /** Median per-window tokens/s of one block of PyTorch training windows. */
     private static double peerBlock(Peer peer, String request) throws IOException {
-        String reply = peer.request(request);
+        return peerRates(peer.request(request));
+    }
+
+    private static double peerRates(String reply) {
         String list = reply.substring(reply.indexOf('[') + 1, reply.indexOf(']'));
         double[] rates = Arrays.stream(list.split(",")).mapToDouble(s -> BATCH * BPTT / Double.parseDouble(s.trim()))
                 .toArray();
