@@ -31,25 +31,39 @@ final class FastExp {
         return p * Double.longBitsToDouble(((long) k + 1023L) << 52);
     }
 
-    private static final float LOG2E_F = 1.44269504f;
-    private static final float LN2_HI_F = 0.693359375f; // Cephes: ln 2 = LN2_HI_F - LN2_LO_F, LN2_HI_F exact in 9 bits
-    private static final float LN2_LO_F = -2.12194440e-4f;
-    private static final float UNDERFLOW_F = -87.0f;
+    static final float LOG2E_F = 1.44269504f;
+    static final float LN2_HI_F = 0.693359375f; // Cephes: ln 2 = LN2_HI_F + LN2_LO_F, LN2_HI_F exact in 9 bits
+    static final float LN2_LO_F = -2.12194440e-4f;
+    static final float MIN_F = -87.0f;
+    static final float MAX_F = 88.0f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
+    static final float ROUNDER = 12582912f;
+    static final float P0 = 1.9875691500E-4f;
+    static final float P1 = 1.3981999507E-3f;
+    static final float P2 = 8.3334519073E-3f;
+    static final float P3 = 4.1665795894E-2f;
+    static final float P4 = 1.6666665459E-1f;
+    static final float P5 = 5.0000001201E-1f;
 
     /**
-     * {@code exp(x)} in float for {@code x <= 0} (softmax after subtracting the row maximum), written without
-     * branches or calls so the JIT can vectorise a loop of it: Cephes' {@code expf} (range reduction with a two-part
-     * ln 2, degree-6 minimax polynomial; relative error below 2 float ulps). Arguments below -87 give
-     * {@code exp(-87)} (about 1.6e-38, negligible next to a softmax row's maximum term 1); NaN propagates.
+     * {@code exp(x)} in float: Cephes' {@code expf} (range reduction with a two-part ln 2, degree-6 minimax
+     * polynomial; relative error below 2 float ulps), with the argument clamped to [-87, 88] (so 2^k stays a normal
+     * float; below -87 it returns about 1.6e-38) and NaN propagated. Written with plain float operations only, in the
+     * order {@link VectorExp#exp} applies them on vector lanes, so that both give the same bits whatever the JIT
+     * does: results do not depend on whether the Vector API module is present or compiled yet.
      */
-    static float expNonPositive(float x) {
-        float y = Math.max(x, UNDERFLOW_F);
-        float fk = (float) Math.floor(y * LOG2E_F + 0.5f);
+    static float expFloat(float x) {
+        float y = Math.min(Math.max(x, MIN_F), MAX_F);
+        float fk = (y * LOG2E_F + ROUNDER) - ROUNDER;
         float r = y - fk * LN2_HI_F - fk * LN2_LO_F;
-        float p = ((((1.9875691500E-4f * r + 1.3981999507E-3f) * r + 8.3334519073E-3f) * r + 4.1665795894E-2f) * r
-                + 1.6666665459E-1f) * r + 5.0000001201E-1f;
+        float p = ((((P0 * r + P1) * r + P2) * r + P3) * r + P4) * r + P5;
         p = p * r * r + r + 1.0f;
         return p * Float.intBitsToFloat(((int) fk + 127) << 23);
+    }
+
+    /** {@link #expFloat} (kept for callers that only pass non-positive arguments). */
+    static float expNonPositive(float x) {
+        return expFloat(x);
     }
 
     /**
@@ -61,8 +75,8 @@ final class FastExp {
 
     /**
      * {@code a[i] = exp(a[i] - shift)} for {@code i < n}, returning the sum of the new values (in double): the
-     * softmax numerators of a row whose maximum is {@code shift}. On vector lanes when {@link #VECTOR_API} (the JDK's
-     * float {@code exp}, within 1 ulp), else with {@link #expNonPositive}.
+     * softmax numerators of a row whose maximum is {@code shift}. On vector lanes when {@link #VECTOR_API}, else
+     * element by element; the same bits either way ({@link #expFloat}).
      */
     static double expShiftedSum(float[] a, int n, float shift) {
         if (VECTOR_API) {
@@ -70,7 +84,7 @@ final class FastExp {
         }
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            a[i] = expNonPositive(a[i] - shift);
+            a[i] = expFloat(a[i] - shift);
             sum += a[i];
         }
         return sum;

@@ -2,12 +2,11 @@ package io.lsh.lm.model;
 
 import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link LstmKernels#cellForward} for FLOAT arrays on SIMD lanes (JDK Vector API: {@code EXP} and {@code TANH}
- * compile to the CPU's vector math routines), the same arithmetic as {@link FusedJavaKernels}'s loops:
+ * {@link LstmKernels#cellForward} for FLOAT arrays on SIMD lanes (JDK Vector API, with {@link VectorExp#exp}: the
+ * same bits whether or not the JIT has compiled the loop), the same formulas as {@link FusedJavaKernels}'s loops:
  * {@code i, f, o = sigmoid(pre + bias)}, {@code g = tanh(pre + bias)}, {@code c_t = f c_{t-1} + i g},
  * {@code h_t = o tanh(c_t)}. Each batch row's 4H gates are copied into a float array, transformed and copied back.
  * Only loaded when {@link FastExp#VECTOR_API}.
@@ -40,8 +39,8 @@ final class VectorLstmCell {
                         FloatVector.fromArray(SPECIES, bias, j)));
                 FloatVector f = sigmoid(FloatVector.fromArray(SPECIES, row, hs + j).add(
                         FloatVector.fromArray(SPECIES, bias, hs + j)));
-                FloatVector g = FloatVector.fromArray(SPECIES, row, 2 * hs + j).add(
-                        FloatVector.fromArray(SPECIES, bias, 2 * hs + j)).lanewise(VectorOperators.TANH);
+                FloatVector g = tanh(FloatVector.fromArray(SPECIES, row, 2 * hs + j).add(
+                        FloatVector.fromArray(SPECIES, bias, 2 * hs + j)));
                 FloatVector o = sigmoid(FloatVector.fromArray(SPECIES, row, 3 * hs + j).add(
                         FloatVector.fromArray(SPECIES, bias, 3 * hs + j)));
                 i.intoArray(row, j);
@@ -50,22 +49,22 @@ final class VectorLstmCell {
                 o.intoArray(row, 3 * hs + j);
                 FloatVector c = f.mul(FloatVector.fromArray(SPECIES, cPrev, j)).add(i.mul(g));
                 c.intoArray(cNew, j);
-                FloatVector tc = c.lanewise(VectorOperators.TANH);
+                FloatVector tc = tanh(c);
                 tc.intoArray(tanhC, j);
                 o.mul(tc).intoArray(h, j);
             }
             for (; j < hs; j++) {
-                float i = (float) (1.0 / (1.0 + Math.exp(-(row[j] + bias[j]))));
-                float f = (float) (1.0 / (1.0 + Math.exp(-(row[hs + j] + bias[hs + j]))));
-                float g = (float) Math.tanh(row[2 * hs + j] + bias[2 * hs + j]);
-                float o = (float) (1.0 / (1.0 + Math.exp(-(row[3 * hs + j] + bias[3 * hs + j]))));
+                float i = sigmoid(row[j] + bias[j]);
+                float f = sigmoid(row[hs + j] + bias[hs + j]);
+                float g = tanh(row[2 * hs + j] + bias[2 * hs + j]);
+                float o = sigmoid(row[3 * hs + j] + bias[3 * hs + j]);
                 row[j] = i;
                 row[hs + j] = f;
                 row[2 * hs + j] = g;
                 row[3 * hs + j] = o;
                 float c = f * cPrev[j] + i * g;
                 cNew[j] = c;
-                tanhC[j] = (float) Math.tanh(c);
+                tanhC[j] = tanh(c);
                 h[j] = o * tanhC[j];
             }
             gates.put(gi, row, 0, 4 * hs);
@@ -75,8 +74,24 @@ final class VectorLstmCell {
         }
     }
 
-    /** {@code 1 / (1 + exp(-x))} on lanes. */
+    /** {@code 1 / (1 + exp(-x))} on lanes, with {@link FastExp#expFloat}'s exponential. */
     private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(SPECIES, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return FloatVector.broadcast(SPECIES, 1f).div(VectorExp.exp(x.neg()).add(1f));
+    }
+
+    /** {@code 1 - 2 / (exp(2x) + 1)} on lanes, as the scalar kernels write tanh. */
+    private static FloatVector tanh(FloatVector x) {
+        return FloatVector.broadcast(SPECIES, 1f).sub(FloatVector.broadcast(SPECIES, 2f)
+                .div(VectorExp.exp(x.mul(2f)).add(1f)));
+    }
+
+    /** The scalar tail's sigmoid: the same operations as the lanes. */
+    private static float sigmoid(float x) {
+        return 1f / (FastExp.expFloat(-x) + 1f);
+    }
+
+    /** The scalar tail's tanh: the same operations as the lanes. */
+    private static float tanh(float x) {
+        return 1f - 2f / (FastExp.expFloat(x * 2f) + 1f);
     }
 }
