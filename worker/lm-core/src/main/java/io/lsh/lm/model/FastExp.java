@@ -38,6 +38,7 @@ final class FastExp {
     static final float MAX_F = 88.0f;
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
     static final float ROUNDER = 12582912f;
+    static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     static final float P0 = 1.9875691500E-4f;
     static final float P1 = 1.3981999507E-3f;
     static final float P2 = 8.3334519073E-3f;
@@ -54,11 +55,13 @@ final class FastExp {
      */
     static float expFloat(float x) {
         float y = Math.min(Math.max(x, MIN_F), MAX_F);
-        float fk = (y * LOG2E_F + ROUNDER) - ROUNDER;
+        float rounded = y * LOG2E_F + ROUNDER; // ROUNDER + k exactly, k = round(y log2 e)
+        float fk = rounded - ROUNDER;
         float r = y - fk * LN2_HI_F - fk * LN2_LO_F;
         float p = ((((P0 * r + P1) * r + P2) * r + P3) * r + P4) * r + P5;
         p = p * r * r + r + 1.0f;
-        return p * Float.intBitsToFloat(((int) fk + 127) << 23);
+        // 2^k from the bits of ROUNDER + k (its low mantissa bits hold k + 2^22): no float-to-int conversion
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(rounded) - ROUNDER_BITS + 127) << 23);
     }
 
     /** {@link #expFloat} (kept for callers that only pass non-positive arguments). */

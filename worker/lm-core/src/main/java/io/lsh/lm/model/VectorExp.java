@@ -1,7 +1,6 @@
 package io.lsh.lm.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,13 +22,14 @@ final class VectorExp {
     /** {@link FastExp#expFloat} on every lane, the same operations in the same order. */
     static FloatVector exp(FloatVector x) {
         FloatVector y = x.max(FastExp.MIN_F).min(FastExp.MAX_F);
-        FloatVector fk = y.mul(FastExp.LOG2E_F).add(FastExp.ROUNDER).sub(FastExp.ROUNDER);
+        FloatVector rounded = y.mul(FastExp.LOG2E_F).add(FastExp.ROUNDER);
+        FloatVector fk = rounded.sub(FastExp.ROUNDER);
         FloatVector r = y.sub(fk.mul(FastExp.LN2_HI_F)).sub(fk.mul(FastExp.LN2_LO_F));
         FloatVector p = r.mul(FastExp.P0).add(FastExp.P1).mul(r).add(FastExp.P2).mul(r).add(FastExp.P3).mul(r)
                 .add(FastExp.P4).mul(r).add(FastExp.P5);
         p = p.mul(r).mul(r).add(r).add(1.0f);
-        IntVector k = (IntVector) fk.convert(VectorOperators.F2I, 0);
-        FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale = rounded.reinterpretAsInts().sub(FastExp.ROUNDER_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(scale);
     }
 
