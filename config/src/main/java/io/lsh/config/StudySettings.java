@@ -199,9 +199,27 @@ public record StudySettings(
      * {@code lsh.spectrum}.
      *
      * @param warmupMode replay-window (the authors') | preceding-tokens
+     * @param laterBatch B at the epochs after {@code lsh.search.first-round-epochs} (the authors: 5; method.md section
+     *                   4); 0 = {@code batch} at every epoch
      */
     public record Spectrum(int steps, int warmup, int batch, int exponents, double logBase,
-                           boolean jacobianTransposed, String warmupMode) {
+                           boolean jacobianTransposed, String warmupMode, int laterBatch) {
+
+        /** Settings with one B ({@code batch}) at every epoch. */
+        public Spectrum(int steps, int warmup, int batch, int exponents, double logBase, boolean jacobianTransposed,
+                        String warmupMode) {
+            this(steps, warmup, batch, exponents, logBase, jacobianTransposed, warmupMode, 0);
+        }
+
+        /**
+         * B at an epoch: {@code batch} at epochs 1..e0, {@code laterBatch} after them when set.
+         *
+         * @param epoch            1-based training epoch
+         * @param firstRoundEpochs e0, {@code lsh.search.first-round-epochs}
+         */
+        public int batchAt(int epoch, int firstRoundEpochs) {
+            return laterBatch > 0 && epoch > firstRoundEpochs ? laterBatch : batch;
+        }
 
         /** The authors' warm-up: the window's first W tokens, then the same window again, measured. */
         public static final String REPLAY_WINDOW = "replay-window";

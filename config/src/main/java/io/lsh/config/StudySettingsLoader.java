@@ -38,13 +38,13 @@ public final class StudySettingsLoader {
 
     /**
      * The {@code lsh.spectrum.preset = authors} values (method.md section 4; Zheng &amp; Shlizerman's code): hidden
-     * state only, J transposed, log base 2, T = 35, W = 10, B = 2 in the first round and 5 later, all exponents, the
-     * replayed window. The same as {@code SpectrumSettings.authorsLstm()} in lm-core (which this module cannot see;
+     * state only, J transposed, log base 2, T = 35, W = 10, B = 2 in the first round and 5 later
+     * ({@code later-batch}), all exponents, the replayed window. The same as {@code SpectrumSettings.authorsLstm()} in lm-core (which this module cannot see;
      * a worker-node test checks they agree). They sit between the user's settings and reference.conf: a
      * {@code lsh.spectrum.*} key set in the study file or on the command line overrides the preset.
      */
     static final String AUTHORS_SPECTRUM = "lsh.spectrum { steps = 35, warmup = 10, batch = 2, exponents = 0, "
-            + "log-base = 2.0, jacobian-transposed = true, warmup-mode = replay-window }";
+            + "log-base = 2.0, jacobian-transposed = true, warmup-mode = replay-window, later-batch = 5 }";
 
     private StudySettingsLoader() {
     }
@@ -177,7 +177,8 @@ public final class StudySettingsLoader {
                     atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),
                     atLeast("spectrum.exponents", 0), positive("spectrum.log-base"),
                     getBoolean("spectrum.jacobian-transposed"),
-                    oneOf("spectrum.warmup-mode", Set.of("replay-window", "preceding-tokens")));
+                    oneOf("spectrum.warmup-mode", Set.of("replay-window", "preceding-tokens")),
+                    atLeast("spectrum.later-batch", 0));
             oneOf("spectrum.preset", SPECTRUM_PRESETS);
             if (spectrum.logBase() == 1.0) {
                 throw error("spectrum.log-base", "must not be 1");

@@ -143,10 +143,14 @@ public final class LmTrialExecutor implements TrialExecutor {
                 }
             }
         };
-        SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
+        // B per round (method.md section 4): r.spectrumBatch() at epochs 1..e0, r.spectrumLaterBatch() after them
+        SpectrumSettings firstRoundSpectrum = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
                 r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
                 WarmupMode.fromName(r.spectrumWarmupMode()), false);
-        int[][] spectrumInputs = SpectrumInputs.firstWindows(corpus.valid(), spectrumSettings);
+        SpectrumSettings laterSpectrum = firstRoundSpectrum.withBatch(r.spectrumBatchAt(Integer.MAX_VALUE));
+        int[][] firstRoundInputs = SpectrumInputs.firstWindows(corpus.valid(), firstRoundSpectrum);
+        int[][] laterInputs = laterSpectrum.batch() == firstRoundSpectrum.batch() ? firstRoundInputs
+                : SpectrumInputs.firstWindows(corpus.valid(), laterSpectrum);
         ReferenceSpectra reference = referenceSpectra(r.distance(), work.referenceSpectra());
         TrialMetrics last = null;
         for (int epoch = work.fromEpoch() + 1; epoch <= work.toEpoch(); epoch++) {
@@ -177,6 +181,9 @@ public final class LmTrialExecutor implements TrialExecutor {
             double distance = Double.NaN;
             double spectrumSeconds = 0;
             if (work.spectrumEveryEpoch() || epoch == work.toEpoch()) {
+                boolean later = r.spectrumBatchAt(epoch) != r.spectrumBatch();
+                SpectrumSettings spectrumSettings = later ? laterSpectrum : firstRoundSpectrum;
+                int[][] spectrumInputs = later ? laterInputs : firstRoundInputs;
                 Spectrum s = session.evaluate(() -> architecture.spectrum(model, spectrumInputs, spectrumSettings));
                 spectrumSeconds = s.seconds();
                 List<Double> exponents = new ArrayList<>(s.exponents().length);
