@@ -178,7 +178,7 @@ public final class StudySettingsLoader {
                     atLeast("spectrum.exponents", 0), positive("spectrum.log-base"),
                     getBoolean("spectrum.jacobian-transposed"),
                     oneOf("spectrum.warmup-mode", Set.of("replay-window", "preceding-tokens")),
-                    atLeast("spectrum.later-batch", 0));
+                    atLeast("spectrum.later-batch", 0), atLeast("spectrum.window-offset", 0));
             oneOf("spectrum.preset", SPECTRUM_PRESETS);
             if (spectrum.logBase() == 1.0) {
                 throw error("spectrum.log-base", "must not be 1");

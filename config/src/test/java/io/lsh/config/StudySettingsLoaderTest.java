@@ -85,6 +85,9 @@ class StudySettingsLoaderTest {
         assertEquals(5, s.spectrum().laterBatch());
         int e0 = s.search().firstRoundEpochs();
         assertEquals(List.of(2, 2, 5, 5), List.of(1, 2, 3, 4).stream().map(e -> s.spectrum().batchAt(e, e0)).toList());
+        assertEquals(0, s.spectrum().windowOffset());
+        assertEquals(700, StudySettingsLoader.load(Optional.empty(), Map.of("spectrum.window-offset", 700))
+                .spectrum().windowOffset());
     }
 
     @Test
@@ -174,6 +177,7 @@ class StudySettingsLoaderTest {
         "lsh.metrics.linger-seconds = -5            | lsh.metrics.linger-seconds = -5 must be >= 0",
         "lsh.spectrum.warmup-mode = shifted         | lsh.spectrum.warmup-mode = shifted is not one of preceding-tokens, replay-window",
         "lsh.spectrum.later-batch = -1              | lsh.spectrum.later-batch = -1 must be >= 0",
+        "lsh.spectrum.window-offset = -3            | lsh.spectrum.window-offset = -3 must be >= 0",
         "lsh.spectrum.preset = paper                | lsh.spectrum.preset = paper is not one of authors, default",
         "lsh.spectrum.preset = \"\"                 | lsh.spectrum.preset must not be empty",
         "lsh.distance.reference = last              | lsh.distance.reference = last is not one of final, same-epoch",

@@ -40,6 +40,8 @@ import java.util.List;
  * @param spectrumFirstRoundEpochs the first search round's epochs e0: spectra at epochs 1..e0 use
  *                            {@code spectrumBatch}, later ones {@code spectrumLaterBatch}, for candidates and the
  *                            dense reference alike (the distance compares spectra at the same epoch)
+ * @param spectrumWindowOffset token offset into each of the B validation columns where the measured window starts
+ *                            (0, also when absent from the JSON, = the first window)
  */
 public record StudyRecipe(
         String corpusDir,
@@ -69,7 +71,8 @@ public record StudyRecipe(
         DistanceRecipe distance,
         String spectrumWarmupMode,
         int spectrumLaterBatch,
-        int spectrumFirstRoundEpochs) implements CborSerializable {
+        int spectrumFirstRoundEpochs,
+        int spectrumWindowOffset) implements CborSerializable {
 
     /** The authors' warm-up: the window's first W tokens, then the same window again, measured. */
     public static final String REPLAY_WINDOW = "replay-window";
@@ -88,6 +91,9 @@ public record StudyRecipe(
             throw new IllegalArgumentException("spectrumFirstRoundEpochs must be >= 0, got "
                     + spectrumFirstRoundEpochs);
         }
+        if (spectrumWindowOffset < 0) {
+            throw new IllegalArgumentException("spectrumWindowOffset must be >= 0, got " + spectrumWindowOffset);
+        }
     }
 
     /** A recipe using one B ({@code spectrumBatch}) at every epoch. */
@@ -101,7 +107,7 @@ public record StudyRecipe(
         this(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt, learningRate,
                 clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor, plannedEpochs,
                 spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase, jacobianTransposed,
-                optimizer, model, distance, spectrumWarmupMode, 0, 0);
+                optimizer, model, distance, spectrumWarmupMode, 0, 0, 0);
     }
 
     /**
@@ -171,7 +177,7 @@ public record StudyRecipe(
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
                 jacobianTransposed, newOptimizer, model, distance, spectrumWarmupMode, spectrumLaterBatch,
-                spectrumFirstRoundEpochs);
+                spectrumFirstRoundEpochs, spectrumWindowOffset);
     }
 
     /** The same recipe with another architecture part. */
@@ -180,7 +186,7 @@ public record StudyRecipe(
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
                 jacobianTransposed, optimizer, newModel, distance, spectrumWarmupMode, spectrumLaterBatch,
-                spectrumFirstRoundEpochs);
+                spectrumFirstRoundEpochs, spectrumWindowOffset);
     }
 
     /** The same recipe with another spectrum warm-up mode ({@code replay-window} or {@code preceding-tokens}). */
@@ -188,7 +194,8 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, optimizer, model, distance, mode, spectrumLaterBatch, spectrumFirstRoundEpochs);
+                jacobianTransposed, optimizer, model, distance, mode, spectrumLaterBatch, spectrumFirstRoundEpochs,
+                spectrumWindowOffset);
     }
 
     /** The same recipe with another LS-distance part. */
@@ -197,7 +204,7 @@ public record StudyRecipe(
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
                 jacobianTransposed, optimizer, model, newDistance, spectrumWarmupMode, spectrumLaterBatch,
-                spectrumFirstRoundEpochs);
+                spectrumFirstRoundEpochs, spectrumWindowOffset);
     }
 
     /**
@@ -208,6 +215,16 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, optimizer, model, distance, spectrumWarmupMode, laterBatch, firstRoundEpochs);
+                jacobianTransposed, optimizer, model, distance, spectrumWarmupMode, laterBatch, firstRoundEpochs,
+                spectrumWindowOffset);
+    }
+
+    /** The same recipe measuring the window that starts {@code offset} tokens into each validation column. */
+    public StudyRecipe withSpectrumWindowOffset(int offset) {
+        return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
+                learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
+                plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
+                jacobianTransposed, optimizer, model, distance, spectrumWarmupMode, spectrumLaterBatch,
+                spectrumFirstRoundEpochs, offset);
     }
 }

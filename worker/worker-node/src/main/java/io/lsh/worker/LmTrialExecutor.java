@@ -148,9 +148,9 @@ public final class LmTrialExecutor implements TrialExecutor {
                 r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
                 WarmupMode.fromName(r.spectrumWarmupMode()), false);
         SpectrumSettings laterSpectrum = firstRoundSpectrum.withBatch(r.spectrumBatchAt(Integer.MAX_VALUE));
-        int[][] firstRoundInputs = SpectrumInputs.firstWindows(corpus.valid(), firstRoundSpectrum);
+        int[][] firstRoundInputs = spectrumWindows(corpus.valid(), firstRoundSpectrum, r.spectrumWindowOffset());
         int[][] laterInputs = laterSpectrum.batch() == firstRoundSpectrum.batch() ? firstRoundInputs
-                : SpectrumInputs.firstWindows(corpus.valid(), laterSpectrum);
+                : spectrumWindows(corpus.valid(), laterSpectrum, r.spectrumWindowOffset());
         ReferenceSpectra reference = referenceSpectra(r.distance(), work.referenceSpectra());
         TrialMetrics last = null;
         for (int epoch = work.fromEpoch() + 1; epoch <= work.toEpoch(); epoch++) {
@@ -259,6 +259,23 @@ public final class LmTrialExecutor implements TrialExecutor {
      *
      * @throws IllegalArgumentException naming an unknown variant (a mismatched coordinator)
      */
+    /**
+     * The B validation windows a spectrum is measured on, {@code offset} tokens into each column.
+     *
+     * @throws IllegalArgumentException naming {@code lsh.spectrum.window-offset} when the split is too short
+     */
+    static int[][] spectrumWindows(int[] valid, SpectrumSettings settings, int offset) {
+        int column = valid.length / settings.batch();
+        int length = settings.requiredSequenceLength();
+        if (offset + length > column) {
+            throw new IllegalArgumentException("lsh.spectrum.window-offset = " + offset + " is too large: the "
+                    + "validation split's " + valid.length + " tokens in B = " + settings.batch() + " columns give "
+                    + column + " tokens per column, the spectrum needs offset + " + length + " (at most "
+                    + Math.max(0, column - length) + ")");
+        }
+        return SpectrumInputs.windowsAt(valid, settings.batch(), length, offset);
+    }
+
     static ReferenceSpectra referenceSpectra(DistanceRecipe d, List<EpochSpectrum> spectra) {
         Map<Integer, double[]> byEpoch = new HashMap<>();
         for (EpochSpectrum s : spectra) {

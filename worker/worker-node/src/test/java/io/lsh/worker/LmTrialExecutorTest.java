@@ -242,6 +242,31 @@ class LmTrialExecutorTest {
                 metrics.get(1).lsDistance(), 0.0);
     }
 
+    @Test
+    void theWindowOffsetMovesTheMeasuredTokensAndIsCheckedAgainstTheValidationSplit() throws Exception {
+        int[] valid = new int[100];
+        for (int i = 0; i < valid.length; i++) {
+            valid[i] = i;
+        }
+        io.lsh.lm.spectrum.SpectrumSettings settings = io.lsh.lm.spectrum.SpectrumSettings.defaults()
+                .withSteps(8).withWarmup(4); // B = 2, columns of 50, replayed windows of 8 tokens
+        int[][] windows = LmTrialExecutor.spectrumWindows(valid, settings, 42);
+        assertArrayEquals(new int[] {42, 43, 44, 45, 46, 47, 48, 49}, windows[0]);
+        assertArrayEquals(new int[] {92, 93, 94, 95, 96, 97, 98, 99}, windows[1]);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LmTrialExecutor.spectrumWindows(valid, settings, 43));
+        assertTrue(e.getMessage().startsWith("lsh.spectrum.window-offset = 43 is too large"), e.getMessage());
+        assertTrue(e.getMessage().contains("(at most 42)"), e.getMessage());
+        // a trial measures other tokens with an offset, the same ones without
+        StudyRecipe recipe = recipe();
+        List<EpochSpectrum> first = new ArrayList<>();
+        execute(run(recipe, null, 0, 1, "", dir.resolve("w0.lshc"), List.of()), first);
+        List<EpochSpectrum> shifted = new ArrayList<>();
+        execute(run(recipe.withSpectrumWindowOffset(40), null, 0, 1, "", dir.resolve("w40.lshc"), List.of()),
+                shifted);
+        assertTrue(maxDifference(first.get(0), shifted.get(0)) > 1e-4, "other tokens, other exponents");
+    }
+
     private static double maxDifference(EpochSpectrum a, EpochSpectrum b) {
         double max = 0;
         for (int i = 0; i < a.exponents().size(); i++) {
