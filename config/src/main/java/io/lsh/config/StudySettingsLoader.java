@@ -39,9 +39,10 @@ public final class StudySettingsLoader {
     /**
      * The {@code lsh.spectrum.preset = authors} values (method.md section 4; Zheng &amp; Shlizerman's code): hidden
      * state only, J transposed, log base 2, T = 35, W = 10, B = 2 in the first round and 5 later
-     * ({@code later-batch}), all exponents, the replayed window. The same as {@code SpectrumSettings.authorsLstm()} in lm-core (which this module cannot see;
-     * a worker-node test checks they agree). They sit between the user's settings and reference.conf: a
-     * {@code lsh.spectrum.*} key set in the study file or on the command line overrides the preset.
+     * ({@code later-batch}), all exponents, the replayed window. The same as {@code SpectrumSettings.authorsLstm()}
+     * in lm-core, which this module cannot see (the launcher's SpectrumPresetTest checks they agree). They sit
+     * between the user's settings and reference.conf: a {@code lsh.spectrum.*} key set in the study file or on the
+     * command line overrides the preset.
      */
     static final String AUTHORS_SPECTRUM = "lsh.spectrum { steps = 35, warmup = 10, batch = 2, exponents = 0, "
             + "log-base = 2.0, jacobian-transposed = true, warmup-mode = replay-window, later-batch = 5 }";
