@@ -199,9 +199,40 @@ public record StudySettings(
      * {@code lsh.spectrum}.
      *
      * @param warmupMode replay-window (the authors') | preceding-tokens
+     * @param laterBatch B at the epochs after {@code lsh.search.first-round-epochs} (the authors: 5; method.md section
+     *                   4); 0 = {@code batch} at every epoch
+     * @param windowOffset token offset into each of the B validation columns where the measured window starts
+     *                     (0 = the first window, the authors')
      */
     public record Spectrum(int steps, int warmup, int batch, int exponents, double logBase,
-                           boolean jacobianTransposed, String warmupMode) {
+                           boolean jacobianTransposed, String warmupMode, int laterBatch, int windowOffset) {
+
+        /** Settings with one B ({@code batch}) at every epoch. */
+        public Spectrum(int steps, int warmup, int batch, int exponents, double logBase, boolean jacobianTransposed,
+                        String warmupMode) {
+            this(steps, warmup, batch, exponents, logBase, jacobianTransposed, warmupMode, 0);
+        }
+
+        /** Settings measuring the first window of each validation column. */
+        public Spectrum(int steps, int warmup, int batch, int exponents, double logBase, boolean jacobianTransposed,
+                        String warmupMode, int laterBatch) {
+            this(steps, warmup, batch, exponents, logBase, jacobianTransposed, warmupMode, laterBatch, 0);
+        }
+
+        /** Tokens each measured sequence needs: max(T, W) with the replayed window, W + T otherwise. */
+        public int sequenceLength() {
+            return REPLAY_WINDOW.equals(warmupMode) ? Math.max(steps, warmup) : warmup + steps;
+        }
+
+        /**
+         * B at an epoch: {@code batch} at epochs 1..e0, {@code laterBatch} after them when set.
+         *
+         * @param epoch            1-based training epoch
+         * @param firstRoundEpochs e0, {@code lsh.search.first-round-epochs}
+         */
+        public int batchAt(int epoch, int firstRoundEpochs) {
+            return laterBatch > 0 && epoch > firstRoundEpochs ? laterBatch : batch;
+        }
 
         /** The authors' warm-up: the window's first W tokens, then the same window again, measured. */
         public static final String REPLAY_WINDOW = "replay-window";

@@ -34,6 +34,18 @@ public final class StudySettingsLoader {
     private static final Set<String> BPTT_JITTERS = Set.of("fixed", "awd");
     private static final Set<String> LSTM_KERNELS = Set.of("auto", "fused-java", "nd4j-ops");
     private static final Set<String> LR_SCHEDULES = Set.of("constant", "plateau", "exponential", "cosine");
+    private static final Set<String> SPECTRUM_PRESETS = Set.of("default", "authors");
+
+    /**
+     * The {@code lsh.spectrum.preset = authors} values (method.md section 4; Zheng &amp; Shlizerman's code): hidden
+     * state only, J transposed, log base 2, T = 35, W = 10, B = 2 in the first round and 5 later
+     * ({@code later-batch}), all exponents, the replayed window. The same as {@code SpectrumSettings.authorsLstm()}
+     * in lm-core, which this module cannot see (the launcher's SpectrumPresetTest checks they agree). They sit
+     * between the user's settings and reference.conf: a {@code lsh.spectrum.*} key set in the study file or on the
+     * command line overrides the preset.
+     */
+    static final String AUTHORS_SPECTRUM = "lsh.spectrum { steps = 35, warmup = 10, batch = 2, exponents = 0, "
+            + "log-base = 2.0, jacobian-transposed = true, warmup-mode = replay-window, later-batch = 5 }";
 
     private StudySettingsLoader() {
     }
@@ -72,9 +84,19 @@ public final class StudySettingsLoader {
         try {
             // The study file may replace the whole space: a space given in the file is not merged with the default.
             Config withoutDefaultSpace = file.hasPath("lsh.space") ? reference.withoutPath("lsh.space") : reference;
-            merged = cli.withFallback(file).withFallback(withoutDefaultSpace)
+            Config user = cli.withFallback(file);
+            merged = user.withFallback(withoutDefaultSpace)
                     .withFallback(ConfigFactory.systemProperties().withOnlyPath("lsh"))
                     .resolve();
+            // A spectrum preset fills the lsh.spectrum keys the user did not set (they override it).
+            if (merged.hasPath("lsh.spectrum.preset")
+                    && new Reader(merged.getConfig("lsh"), source).oneOf("spectrum.preset", SPECTRUM_PRESETS)
+                    .equals("authors")) {
+                merged = user.withFallback(ConfigFactory.parseString(AUTHORS_SPECTRUM))
+                        .withFallback(withoutDefaultSpace)
+                        .withFallback(ConfigFactory.systemProperties().withOnlyPath("lsh"))
+                        .resolve();
+            }
         } catch (ConfigException e) {
             throw new SettingsException(source + ": " + oneLine(e));
         }
@@ -156,7 +178,9 @@ public final class StudySettingsLoader {
                     atLeast("spectrum.steps", 1), atLeast("spectrum.warmup", 0), atLeast("spectrum.batch", 1),
                     atLeast("spectrum.exponents", 0), positive("spectrum.log-base"),
                     getBoolean("spectrum.jacobian-transposed"),
-                    oneOf("spectrum.warmup-mode", Set.of("replay-window", "preceding-tokens")));
+                    oneOf("spectrum.warmup-mode", Set.of("replay-window", "preceding-tokens")),
+                    atLeast("spectrum.later-batch", 0), atLeast("spectrum.window-offset", 0));
+            oneOf("spectrum.preset", SPECTRUM_PRESETS);
             if (spectrum.logBase() == 1.0) {
                 throw error("spectrum.log-base", "must not be 1");
             }

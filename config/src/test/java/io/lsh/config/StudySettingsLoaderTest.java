@@ -56,6 +56,41 @@ class StudySettingsLoaderTest {
     }
 
     @Test
+    void theAuthorsSpectrumPresetSetsTheirValuesAndExplicitKeysOverrideIt() throws IOException {
+        // the preset changes a default (jacobian-transposed) and keeps the others that already agree with the authors
+        Path preset = write("lsh.spectrum { preset = authors, steps = 20 }\nlsh.spectrum.warmup = 4\n");
+        StudySettings s = StudySettingsLoader.load(Optional.of(preset), Map.of());
+        assertEquals(new StudySettings.Spectrum(20, 4, 2, 0, 2.0, true, "replay-window", 5), s.spectrum());
+        // an explicit key wins even where it equals the reference.conf default the preset would replace
+        Path explicit = write("lsh.spectrum { preset = authors, jacobian-transposed = false, log-base = 2.718, "
+                + "later-batch = 0 }\n");
+        assertEquals(new StudySettings.Spectrum(35, 10, 2, 0, 2.718, false, "replay-window", 0),
+                StudySettingsLoader.load(Optional.of(explicit), Map.of()).spectrum());
+        // --set overrides too, and the preset can be chosen on the command line
+        assertEquals(new StudySettings.Spectrum(35, 10, 3, 0, 2.0, true, "replay-window", 5),
+                StudySettingsLoader.load(Optional.empty(), Map.of("spectrum.preset", "authors",
+                        "spectrum.batch", 3)).spectrum());
+        // the default preset is reference.conf's values
+        assertEquals(new StudySettings.Spectrum(35, 10, 2, 0, 2.0, false, "replay-window"),
+                StudySettingsLoader.load(Optional.empty(), Map.of("spectrum.preset", "default")).spectrum());
+    }
+
+    @Test
+    void theLaterBatchDefaultsToTheFirstRoundsAndAppliesAfterTheFirstRound() throws IOException {
+        StudySettings.Spectrum plain = StudySettingsLoader.load(Optional.empty(), Map.of()).spectrum();
+        assertEquals(0, plain.laterBatch());
+        assertEquals(2, plain.batchAt(7, 2));
+        Path file = write("lsh.spectrum.later-batch = 5\nlsh.search.first-round-epochs = 2\n");
+        StudySettings s = StudySettingsLoader.load(Optional.of(file), Map.of());
+        assertEquals(5, s.spectrum().laterBatch());
+        int e0 = s.search().firstRoundEpochs();
+        assertEquals(List.of(2, 2, 5, 5), List.of(1, 2, 3, 4).stream().map(e -> s.spectrum().batchAt(e, e0)).toList());
+        assertEquals(0, s.spectrum().windowOffset());
+        assertEquals(700, StudySettingsLoader.load(Optional.empty(), Map.of("spectrum.window-offset", 700))
+                .spectrum().windowOffset());
+    }
+
+    @Test
     void commandLineOverridesWinOverTheFile() throws IOException {
         Path file = write("lsh.study.seed = 7\nlsh.search.candidates = 5\n");
         StudySettings s = StudySettingsLoader.load(Optional.of(file), Map.of("study.seed", 11));
@@ -141,6 +176,10 @@ class StudySettingsLoaderTest {
         "lsh.metrics.enabled = maybe                | lsh.metrics.enabled = \"maybe\" is not true or false",
         "lsh.metrics.linger-seconds = -5            | lsh.metrics.linger-seconds = -5 must be >= 0",
         "lsh.spectrum.warmup-mode = shifted         | lsh.spectrum.warmup-mode = shifted is not one of preceding-tokens, replay-window",
+        "lsh.spectrum.later-batch = -1              | lsh.spectrum.later-batch = -1 must be >= 0",
+        "lsh.spectrum.window-offset = -3            | lsh.spectrum.window-offset = -3 must be >= 0",
+        "lsh.spectrum.preset = paper                | lsh.spectrum.preset = paper is not one of authors, default",
+        "lsh.spectrum.preset = \"\"                 | lsh.spectrum.preset must not be empty",
         "lsh.distance.reference = last              | lsh.distance.reference = last is not one of final, same-epoch",
         "lsh.distance.alignment = sort              | lsh.distance.alignment = sort is not one of as-given, sorted",
         "lsh.distance.space = pca3                  | lsh.distance.space = pca3 is not one of pca2, spectrum",
@@ -266,6 +305,8 @@ class StudySettingsLoaderTest {
         assertEquals("awd", c.training().bpttJitter(), "AWD-LSTM's randomised BPTT length");
         assertEquals("fixed", a.training().bpttJitter());
         assertEquals("fixed", b.training().bpttJitter());
+        assertEquals(new StudySettings.Spectrum(35, 10, 2, 0, 2.0, true, "replay-window", 5), a.spectrum(),
+                "paper A uses the authors' spectrum preset");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.lsh.launcher;
 
+import io.lsh.config.SettingsException;
 import io.lsh.config.StudySettings;
 import io.lsh.config.StudySettingsLoader;
 import io.lsh.coordinator.JournalReplay;
@@ -97,6 +98,24 @@ final class StudyOptions {
     }
 
     /**
+     * Checks that every spectrum window fits its validation column ({@code lsh.spectrum.window-offset}, with the
+     * largest B of the study), before anything is created.
+     *
+     * @throws SettingsException naming the key, the value and the largest offset that fits
+     */
+    static void checkSpectrumWindow(StudySettings settings, int validTokens) {
+        StudySettings.Spectrum s = settings.spectrum();
+        int batch = Math.max(s.batch(), s.laterBatch());
+        int column = validTokens / batch;
+        if (s.windowOffset() + s.sequenceLength() > column) {
+            throw new SettingsException("lsh.spectrum.window-offset = " + s.windowOffset() + " is too large: the "
+                    + "validation split's " + validTokens + " tokens in B = " + batch + " columns give " + column
+                    + " tokens per column, the spectrum needs offset + " + s.sequenceLength() + " (at most "
+                    + Math.max(0, column - s.sequenceLength()) + ")");
+        }
+    }
+
+    /**
      * Prints the settings if --print-config was given. Otherwise checks everything (settings, pruning names,
      * schedule, corpus) before anything is created, then creates the
      * study folder, logs to its lsh.log while {@code run} runs the study, and prints the leaderboard.
@@ -124,6 +143,7 @@ final class StudyOptions {
         PruningNames.check(settings);
         StudyPlan plan = StudyPlan.of(settings);
         Corpus corpus = CorpusReader.read(settings.corpus().dir(), settings.corpus().maxVocab());
+        checkSpectrumWindow(settings, corpus.valid().length);
         StudyFolder folder;
         String resumeSummary = null;
         if (resume != null) {

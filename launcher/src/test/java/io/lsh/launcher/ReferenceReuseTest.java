@@ -38,7 +38,7 @@ class ReferenceReuseTest {
 
         LshCommandLineTest.Result second = LshCommandLineTest.run(concat(new String[] {"search", "--out",
             out.resolve("second").toString(), "--set", "study.reference-from=" + a, "--set", "search.candidates=5",
-            "--set", "search.optimizer=tpe"}, common));
+            "--set", "search.optimizer=tpe", "--set", "spectrum.later-batch=2"}, common));
         assertEquals(0, second.code(), second.err() + second.out());
         Path b = onlyStudy(out.resolve("second"));
         String journal = Files.readString(b.resolve("journal.jsonl"));
@@ -56,6 +56,16 @@ class ReferenceReuseTest {
         assertEquals(1, other.err().strip().lines().count(), other.err());
         assertTrue(other.err().contains("lsh.study.reference-from") && other.err().contains("lsh.model"), other.err());
         assertFalse(Files.exists(out.resolve("third")), "nothing created");
+
+        // B per round: a later batch the first study did not use changes the reference's spectra after epoch e0 = 1
+        LshCommandLineTest.Result laterBatch = LshCommandLineTest.run(concat(new String[] {"search", "--out",
+            out.resolve("fourth").toString(), "--set", "study.reference-from=" + a, "--set", "spectrum.later-batch=3"},
+                common));
+        assertEquals(LshMain.USAGE, laterBatch.code(), laterBatch.err());
+        assertEquals(1, laterBatch.err().strip().lines().count(), laterBatch.err());
+        assertTrue(laterBatch.err().contains("at epoch 2 with B = 2 sequences, this study with B = 3"),
+                laterBatch.err());
+        assertFalse(Files.exists(out.resolve("fourth")), "nothing created");
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -35,6 +35,13 @@ import java.util.List;
  *                            {@link DistanceRecipe#defaults()}, the paper's distance)
  * @param spectrumWarmupMode  {@code replay-window} (the authors') or {@code preceding-tokens} ({@code null} reads as
  *                            {@code replay-window})
+ * @param spectrumLaterBatch  B at the epochs after {@code spectrumFirstRoundEpochs} (the authors: 2 in round 1, 5
+ *                            later; method.md section 4); 0 (also when absent from the JSON) = {@code spectrumBatch}
+ * @param spectrumFirstRoundEpochs the first search round's epochs e0: spectra at epochs 1..e0 use
+ *                            {@code spectrumBatch}, later ones {@code spectrumLaterBatch}, for candidates and the
+ *                            dense reference alike (the distance compares spectra at the same epoch)
+ * @param spectrumWindowOffset token offset into each of the B validation columns where the measured window starts
+ *                            (0, also when absent from the JSON, = the first window)
  */
 public record StudyRecipe(
         String corpusDir,
@@ -62,7 +69,10 @@ public record StudyRecipe(
         OptimizerRecipe optimizer,
         ModelRecipe model,
         DistanceRecipe distance,
-        String spectrumWarmupMode) implements CborSerializable {
+        String spectrumWarmupMode,
+        int spectrumLaterBatch,
+        int spectrumFirstRoundEpochs,
+        int spectrumWindowOffset) implements CborSerializable {
 
     /** The authors' warm-up: the window's first W tokens, then the same window again, measured. */
     public static final String REPLAY_WINDOW = "replay-window";
@@ -73,6 +83,41 @@ public record StudyRecipe(
         model = model == null ? ModelRecipe.lstm() : model;
         distance = distance == null ? DistanceRecipe.defaults() : distance;
         spectrumWarmupMode = spectrumWarmupMode == null ? REPLAY_WINDOW : spectrumWarmupMode;
+        if (spectrumLaterBatch < 0) {
+            throw new IllegalArgumentException("spectrumLaterBatch must be >= 0 (0 = spectrumBatch), got "
+                    + spectrumLaterBatch);
+        }
+        if (spectrumFirstRoundEpochs < 0) {
+            throw new IllegalArgumentException("spectrumFirstRoundEpochs must be >= 0, got "
+                    + spectrumFirstRoundEpochs);
+        }
+        if (spectrumWindowOffset < 0) {
+            throw new IllegalArgumentException("spectrumWindowOffset must be >= 0, got " + spectrumWindowOffset);
+        }
+    }
+
+    /** A recipe using one B ({@code spectrumBatch}) at every epoch. */
+    public StudyRecipe(String corpusDir, int maxVocab, int embeddingSize, List<Integer> hiddenSizes, double dropout,
+                       boolean tiedWeights, int batchSize, int bptt, double learningRate, double clipNorm,
+                       double weightDecay, int maxWindowsPerEpoch, int evalBatchSize, double sparsity,
+                       double deathRateFloor, int plannedEpochs, int spectrumSteps, int spectrumWarmup,
+                       int spectrumBatch, int spectrumExponents, double spectrumLogBase, boolean jacobianTransposed,
+                       OptimizerRecipe optimizer, ModelRecipe model, DistanceRecipe distance,
+                       String spectrumWarmupMode) {
+        this(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt, learningRate,
+                clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor, plannedEpochs,
+                spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase, jacobianTransposed,
+                optimizer, model, distance, spectrumWarmupMode, 0, 0, 0);
+    }
+
+    /**
+     * B, the input sequences the spectrum at an epoch averages over: {@code spectrumBatch} at epochs 1..e0 (the
+     * first search round), {@code spectrumLaterBatch} after it when that is set (method.md section 4).
+     *
+     * @param epoch the 1-based training epoch the spectrum is measured after
+     */
+    public int spectrumBatchAt(int epoch) {
+        return spectrumLaterBatch > 0 && epoch > spectrumFirstRoundEpochs ? spectrumLaterBatch : spectrumBatch;
     }
 
     /** A recipe measuring spectra with the authors' warm-up ({@link #REPLAY_WINDOW}). */
@@ -131,7 +176,8 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, newOptimizer, model, distance, spectrumWarmupMode);
+                jacobianTransposed, newOptimizer, model, distance, spectrumWarmupMode, spectrumLaterBatch,
+                spectrumFirstRoundEpochs, spectrumWindowOffset);
     }
 
     /** The same recipe with another architecture part. */
@@ -139,7 +185,8 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, optimizer, newModel, distance, spectrumWarmupMode);
+                jacobianTransposed, optimizer, newModel, distance, spectrumWarmupMode, spectrumLaterBatch,
+                spectrumFirstRoundEpochs, spectrumWindowOffset);
     }
 
     /** The same recipe with another spectrum warm-up mode ({@code replay-window} or {@code preceding-tokens}). */
@@ -147,7 +194,8 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, optimizer, model, distance, mode);
+                jacobianTransposed, optimizer, model, distance, mode, spectrumLaterBatch, spectrumFirstRoundEpochs,
+                spectrumWindowOffset);
     }
 
     /** The same recipe with another LS-distance part. */
@@ -155,6 +203,28 @@ public record StudyRecipe(
         return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
                 learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
                 plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
-                jacobianTransposed, optimizer, model, newDistance, spectrumWarmupMode);
+                jacobianTransposed, optimizer, model, newDistance, spectrumWarmupMode, spectrumLaterBatch,
+                spectrumFirstRoundEpochs, spectrumWindowOffset);
+    }
+
+    /**
+     * The same recipe with B per round: {@code laterBatch} (0 = {@code spectrumBatch}) at the epochs after
+     * {@code firstRoundEpochs}.
+     */
+    public StudyRecipe withSpectrumLaterBatch(int laterBatch, int firstRoundEpochs) {
+        return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
+                learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
+                plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
+                jacobianTransposed, optimizer, model, distance, spectrumWarmupMode, laterBatch, firstRoundEpochs,
+                spectrumWindowOffset);
+    }
+
+    /** The same recipe measuring the window that starts {@code offset} tokens into each validation column. */
+    public StudyRecipe withSpectrumWindowOffset(int offset) {
+        return new StudyRecipe(corpusDir, maxVocab, embeddingSize, hiddenSizes, dropout, tiedWeights, batchSize, bptt,
+                learningRate, clipNorm, weightDecay, maxWindowsPerEpoch, evalBatchSize, sparsity, deathRateFloor,
+                plannedEpochs, spectrumSteps, spectrumWarmup, spectrumBatch, spectrumExponents, spectrumLogBase,
+                jacobianTransposed, optimizer, model, distance, spectrumWarmupMode, spectrumLaterBatch,
+                spectrumFirstRoundEpochs, offset);
     }
 }

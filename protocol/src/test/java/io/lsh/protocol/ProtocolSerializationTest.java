@@ -75,8 +75,9 @@ class ProtocolSerializationTest {
                 new WorkerCommand.RunTrial(3, 1, TrialPhase.SEARCH, 1,
                         new PruningSpec("ER", "SET", "random", "none", 0.7), 99L, 0, 2, false, "", "/tmp/out.lshc",
                         recipe.withDistance(new DistanceRecipe("final", "sorted", "pca2", 6))
-                                .withSpectrumWarmupMode("preceding-tokens"), List.of(spectrum),
-                        coordinator),
+                                .withSpectrumWarmupMode("preceding-tokens").withSpectrumLaterBatch(5, 3)
+                                .withSpectrumWindowOffset(70),
+                        List.of(spectrum), coordinator),
                 new DistanceRecipe("same-epoch", "as-given", "pca2", 4),
                 new WorkerCommand.RunTrial(0, 1, TrialPhase.REFERENCE, 0, null, 7L, 0, 6, true, "", "/tmp/r.lshc",
                         recipe.withOptimizer(OptimizerRecipe.defaults().withBpttJitter("awd")
@@ -116,5 +117,25 @@ class ProtocolSerializationTest {
         // and as JSON (the form a journal or a log would hold)
         ObjectMapper json = new ObjectMapper();
         assertEquals(old, json.readValue(json.writeValueAsString(tree), StudyRecipe.class));
+    }
+
+    @Test
+    void aRecipeWithoutTheLaterBatchAndWindowFieldsUsesOneBatchAndTheFirstWindow() throws Exception {
+        StudyRecipe recipe = new StudyRecipe("/data/wikitext-2", 2000, 64, List.of(64, 64), 0.1, false, 20, 35,
+                20.0, 0.25, 1.2e-6, 0, 10, 0.67, 0.005, 6, 35, 10, 2, 0, 2.0, false)
+                .withSpectrumLaterBatch(5, 3).withSpectrumWindowOffset(70);
+        assertEquals(List.of(2, 2, 2, 5, 5), Stream.of(1, 2, 3, 4, 5).map(recipe::spectrumBatchAt).toList());
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode tree = json.valueToTree(recipe);
+        assertEquals(5, tree.path("spectrumLaterBatch").asInt(), tree.toString());
+        assertEquals(recipe, json.readValue(json.writeValueAsString(tree), StudyRecipe.class));
+        tree.remove("spectrumLaterBatch");
+        tree.remove("spectrumFirstRoundEpochs");
+        tree.remove("spectrumWindowOffset");
+        StudyRecipe old = json.readValue(json.writeValueAsString(tree), StudyRecipe.class);
+        assertEquals(recipe.withSpectrumLaterBatch(0, 0).withSpectrumWindowOffset(0), old);
+        assertEquals(List.of(2, 2, 2, 2, 2), Stream.of(1, 2, 3, 4, 5).map(old::spectrumBatchAt).toList());
+        // later-batch 0 means the same B after the first round
+        assertEquals(2, recipe.withSpectrumLaterBatch(0, 3).spectrumBatchAt(4));
     }
 }

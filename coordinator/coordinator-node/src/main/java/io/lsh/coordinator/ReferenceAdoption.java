@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Reuse of a dense reference trained by an earlier study ({@code lsh.study.reference-from}, method.md section 6:
  * "trained once, its spectrum per epoch cached and reused"): the earlier study must have trained the same dense model
- * (same seed, corpus, model, training and spectrum settings), and its reference must have reached this study's last
+ * (same seed, corpus, model, training and spectrum settings, with the same B at each epoch up to this study's last
+ * search epoch), and its reference must have reached this study's last
  * search epoch ({@link StudyPlan#referenceSearchEpochs()}: the final epoch with {@code lsh.distance.reference =
  * final}; the {@code lsh.distance} keys themselves need not match). The coordinator copies its per-epoch metrics and
  * spectra into this study's journal and its last checkpoint into this study's folder, as if its own reference had
@@ -63,7 +64,8 @@ public record ReferenceAdoption(Path from, TreeMap<Integer, JsonNode> epochs, Js
                 .normalize()) || other.corpus().maxVocab() != mine.corpus().maxVocab(), from, "lsh.corpus");
         mismatch(!other.model().equals(mine.model()), from, "lsh.model");
         mismatch(!other.training().equals(mine.training()), from, "lsh.training");
-        mismatch(!other.spectrum().equals(mine.spectrum()), from, "lsh.spectrum");
+        // B may differ in how it is written (batch, later-batch, first-round-epochs): checked per epoch below
+        mismatch(!withoutBatch(other.spectrum()).equals(withoutBatch(mine.spectrum())), from, "lsh.spectrum");
         List<JsonNode> events;
         try {
             events = StudyJournal.read(journal);
@@ -91,6 +93,16 @@ public record ReferenceAdoption(Path from, TreeMap<Integer, JsonNode> epochs, Js
             throw new SettingsException(KEY + " = " + from + ": its reference reached epoch "
                     + (last == null ? 0 : last.path("epoch").asInt()) + ", this study needs it at epoch " + needed);
         }
+        // the distance compares spectra at the same epoch: the reference's must have used this study's B at each
+        for (int epoch = 1; epoch <= needed; epoch++) {
+            int theirs = other.spectrum().batchAt(epoch, other.search().firstRoundEpochs());
+            int ours = mine.spectrum().batchAt(epoch, mine.search().firstRoundEpochs());
+            if (theirs != ours) {
+                throw new SettingsException(KEY + " = " + from + " measured its reference spectrum at epoch " + epoch
+                        + " with B = " + theirs + " sequences, this study with B = " + ours
+                        + " (lsh.spectrum.batch, lsh.spectrum.later-batch, lsh.search.first-round-epochs)");
+            }
+        }
         int reached = last.path("epoch").asInt();
         for (int epoch = 1; epoch <= reached; epoch++) {
             if (!epochs.containsKey(epoch)) {
@@ -105,6 +117,12 @@ public record ReferenceAdoption(Path from, TreeMap<Integer, JsonNode> epochs, Js
                     + " is missing");
         }
         return Optional.of(new ReferenceAdoption(from, epochs, last, checkpoint));
+    }
+
+    /** The spectrum settings but B (batch and later-batch), which {@link #of} compares epoch by epoch. */
+    private static StudySettings.Spectrum withoutBatch(StudySettings.Spectrum s) {
+        return new StudySettings.Spectrum(s.steps(), s.warmup(), 1, s.exponents(), s.logBase(), s.jacobianTransposed(),
+                s.warmupMode(), 0);
     }
 
     private static void mismatch(boolean differs, Path from, String group) {

@@ -88,7 +88,9 @@ public record StudyPlan(StudySettings settings, StudyRecipe recipe, SearchSpace 
         StudyPlan plan = new StudyPlan(s, recipe, space(s.space()));
         int last = plan.newScheduler().lastSearchEpoch(); // validates the schedule
         plan = new StudyPlan(s, recipe.withDistance(distanceRecipe(s, last))
-                .withSpectrumWarmupMode(s.spectrum().warmupMode()), plan.space());
+                .withSpectrumWarmupMode(s.spectrum().warmupMode())
+                .withSpectrumLaterBatch(s.spectrum().laterBatch(), s.search().firstRoundEpochs())
+                .withSpectrumWindowOffset(s.spectrum().windowOffset()), plan.space());
         if ("grid".equals(s.search().optimizer()) && !plan.space().isDiscrete()) {
             throw new SettingsException("lsh.search.optimizer = grid needs a discrete space: give every numeric range of "
                     + "lsh.space a step (continuous: " + plan.space().parameters().stream()

@@ -143,10 +143,14 @@ public final class LmTrialExecutor implements TrialExecutor {
                 }
             }
         };
-        SpectrumSettings spectrumSettings = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
+        // B per round (method.md section 4): r.spectrumBatch() at epochs 1..e0, r.spectrumLaterBatch() after them
+        SpectrumSettings firstRoundSpectrum = new SpectrumSettings(r.spectrumSteps(), r.spectrumWarmup(),
                 r.spectrumBatch(), r.spectrumExponents(), r.spectrumLogBase(), r.jacobianTransposed(),
                 WarmupMode.fromName(r.spectrumWarmupMode()), false);
-        int[][] spectrumInputs = SpectrumInputs.firstWindows(corpus.valid(), spectrumSettings);
+        SpectrumSettings laterSpectrum = firstRoundSpectrum.withBatch(r.spectrumBatchAt(Integer.MAX_VALUE));
+        int[][] firstRoundInputs = spectrumWindows(corpus.valid(), firstRoundSpectrum, r.spectrumWindowOffset());
+        int[][] laterInputs = laterSpectrum.batch() == firstRoundSpectrum.batch() ? firstRoundInputs
+                : spectrumWindows(corpus.valid(), laterSpectrum, r.spectrumWindowOffset());
         ReferenceSpectra reference = referenceSpectra(r.distance(), work.referenceSpectra());
         TrialMetrics last = null;
         for (int epoch = work.fromEpoch() + 1; epoch <= work.toEpoch(); epoch++) {
@@ -177,6 +181,9 @@ public final class LmTrialExecutor implements TrialExecutor {
             double distance = Double.NaN;
             double spectrumSeconds = 0;
             if (work.spectrumEveryEpoch() || epoch == work.toEpoch()) {
+                boolean later = r.spectrumBatchAt(epoch) != r.spectrumBatch();
+                SpectrumSettings spectrumSettings = later ? laterSpectrum : firstRoundSpectrum;
+                int[][] spectrumInputs = later ? laterInputs : firstRoundInputs;
                 Spectrum s = session.evaluate(() -> architecture.spectrum(model, spectrumInputs, spectrumSettings));
                 spectrumSeconds = s.seconds();
                 List<Double> exponents = new ArrayList<>(s.exponents().length);
@@ -252,6 +259,23 @@ public final class LmTrialExecutor implements TrialExecutor {
      *
      * @throws IllegalArgumentException naming an unknown variant (a mismatched coordinator)
      */
+    /**
+     * The B validation windows a spectrum is measured on, {@code offset} tokens into each column.
+     *
+     * @throws IllegalArgumentException naming {@code lsh.spectrum.window-offset} when the split is too short
+     */
+    static int[][] spectrumWindows(int[] valid, SpectrumSettings settings, int offset) {
+        int column = valid.length / settings.batch();
+        int length = settings.requiredSequenceLength();
+        if (offset + length > column) {
+            throw new IllegalArgumentException("lsh.spectrum.window-offset = " + offset + " is too large: the "
+                    + "validation split's " + valid.length + " tokens in B = " + settings.batch() + " columns give "
+                    + column + " tokens per column, the spectrum needs offset + " + length + " (at most "
+                    + Math.max(0, column - length) + ")");
+        }
+        return SpectrumInputs.windowsAt(valid, settings.batch(), length, offset);
+    }
+
     static ReferenceSpectra referenceSpectra(DistanceRecipe d, List<EpochSpectrum> spectra) {
         Map<Integer, double[]> byEpoch = new HashMap<>();
         for (EpochSpectrum s : spectra) {

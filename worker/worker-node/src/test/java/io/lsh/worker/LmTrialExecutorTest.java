@@ -211,6 +211,70 @@ class LmTrialExecutorTest {
                 "other tokens measured, other exponents");
     }
 
+    @Test
+    void theLaterBatchMeasuresTheEpochsAfterTheFirstRoundOnMoreSequences() throws Exception {
+        StudyRecipe recipe = recipe(); // B = 2
+        List<EpochSpectrum> two = new ArrayList<>();
+        execute(run(recipe, null, 0, 3, "", dir.resolve("two.lshc"), List.of()), two);
+        List<EpochSpectrum> three = new ArrayList<>();
+        execute(run(recipe.withSpectrumLaterBatch(3, 0), null, 0, 3, "", dir.resolve("three.lshc"), List.of()),
+                three);
+        List<EpochSpectrum> perRound = new ArrayList<>();
+        execute(run(recipe.withSpectrumLaterBatch(3, 1), null, 0, 3, "", dir.resolve("round.lshc"), List.of()),
+                perRound);
+        // the spectrum does not change the training: epoch 1 (the first round) with B = 2, epochs 2-3 with B = 3
+        // (to 1e-6: two runs of the float32 training agree to ~1e-8 only, in the last bits; B = 2 and B = 3
+        // exponents differ by far more, checked first)
+        assertEquals(3, perRound.size());
+        for (int e = 0; e < 3; e++) {
+            assertEquals(e + 1, perRound.get(e).epoch());
+            assertTrue(maxDifference(two.get(e), three.get(e)) > 1e-4, "B = 3 averages over another sequence");
+        }
+        assertTrue(maxDifference(two.get(0), perRound.get(0)) < 1e-6, "epoch 1 with B = 2");
+        assertTrue(maxDifference(three.get(1), perRound.get(1)) < 1e-6, "epoch 2 with B = 3");
+        assertTrue(maxDifference(three.get(2), perRound.get(2)) < 1e-6, "epoch 3 with B = 3");
+        // a candidate at a later epoch is compared with the dense spectrum measured with the same B
+        PruningSpec pruning = new PruningSpec("ER", "SET", "random", "none", 0.5);
+        List<EpochSpectrum> candidate = new ArrayList<>();
+        List<TrialMetrics> metrics = execute(run(recipe.withSpectrumLaterBatch(3, 1), pruning, 0, 2, "",
+                dir.resolve("cand.lshc"), perRound), candidate);
+        assertEquals(io.lsh.lm.distance.LsDistance.euclidean(toArray(perRound.get(1)), toArray(candidate.get(1))),
+                metrics.get(1).lsDistance(), 0.0);
+    }
+
+    @Test
+    void theWindowOffsetMovesTheMeasuredTokensAndIsCheckedAgainstTheValidationSplit() throws Exception {
+        int[] valid = new int[100];
+        for (int i = 0; i < valid.length; i++) {
+            valid[i] = i;
+        }
+        io.lsh.lm.spectrum.SpectrumSettings settings = io.lsh.lm.spectrum.SpectrumSettings.defaults()
+                .withSteps(8).withWarmup(4); // B = 2, columns of 50, replayed windows of 8 tokens
+        int[][] windows = LmTrialExecutor.spectrumWindows(valid, settings, 42);
+        assertArrayEquals(new int[] {42, 43, 44, 45, 46, 47, 48, 49}, windows[0]);
+        assertArrayEquals(new int[] {92, 93, 94, 95, 96, 97, 98, 99}, windows[1]);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LmTrialExecutor.spectrumWindows(valid, settings, 43));
+        assertTrue(e.getMessage().startsWith("lsh.spectrum.window-offset = 43 is too large"), e.getMessage());
+        assertTrue(e.getMessage().contains("(at most 42)"), e.getMessage());
+        // a trial measures other tokens with an offset, the same ones without
+        StudyRecipe recipe = recipe();
+        List<EpochSpectrum> first = new ArrayList<>();
+        execute(run(recipe, null, 0, 1, "", dir.resolve("w0.lshc"), List.of()), first);
+        List<EpochSpectrum> shifted = new ArrayList<>();
+        execute(run(recipe.withSpectrumWindowOffset(40), null, 0, 1, "", dir.resolve("w40.lshc"), List.of()),
+                shifted);
+        assertTrue(maxDifference(first.get(0), shifted.get(0)) > 1e-4, "other tokens, other exponents");
+    }
+
+    private static double maxDifference(EpochSpectrum a, EpochSpectrum b) {
+        double max = 0;
+        for (int i = 0; i < a.exponents().size(); i++) {
+            max = Math.max(max, Math.abs(a.exponents().get(i) - b.exponents().get(i)));
+        }
+        return max;
+    }
+
     private static double[] toArray(EpochSpectrum s) {
         return s.exponents().stream().mapToDouble(Double::doubleValue).toArray();
     }
