@@ -167,27 +167,18 @@ final class FusedJavaKernels implements LstmKernels {
             throw new IllegalArgumentException("need one target per row: " + targets.length + " vs " + rows);
         }
         double[] rowLoss = new double[rows];
-        // a float-row variant with vector exponentials (FastExp.expShiftedSum) was faster but is not used: with it the
-        // tiny default study's dense reference reached valid ppl 128.6 instead of 105.3 after 6 epochs (cause not found)
-        RowRange body = (from, to) -> softmaxRows(z, bs, targets, gradientScale, v, from, to, rowLoss);
         if ((long) rows * v >= PARALLEL_SOFTMAX_ELEMENTS && rows > 1) {
             int chunks = Math.min(rows, 4 * Runtime.getRuntime().availableProcessors());
-            IntStream.range(0, chunks).parallel().forEach(c -> body.run(
-                    (int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks)));
+            IntStream.range(0, chunks).parallel().forEach(c -> softmaxRows(z, bs, targets, gradientScale, v,
+                    (int) ((long) rows * c / chunks), (int) ((long) rows * (c + 1) / chunks), rowLoss));
         } else {
-            body.run(0, rows);
+            softmaxRows(z, bs, targets, gradientScale, v, 0, rows, rowLoss);
         }
         double total = 0.0;
         for (double l : rowLoss) {
             total += l;
         }
         return total;
-    }
-
-    /** Rows [from, to) of a row-parallel loop. */
-    @FunctionalInterface
-    private interface RowRange {
-        void run(int from, int to);
     }
 
     private static void softmaxRows(NumBuffer z, NumBuffer bs, int[] targets, double gradientScale, int v,

@@ -49,11 +49,6 @@ abstract sealed class NumBuffer permits NumBuffer.F32, NumBuffer.F64 {
             this.buffer = buffer;
         }
 
-        /** The wrapped direct buffer, for bulk row copies in float loops. */
-        FloatBuffer floats() {
-            return buffer;
-        }
-
         @Override
         double get(int i) {
             return buffer.get(i);
